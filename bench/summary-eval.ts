@@ -1,0 +1,82 @@
+/**
+ * Summary quality on CNN/DailyMail: Dossier's extractive summary vs Lead-3, ROUGE F1.
+ *
+ *   node --import tsx bench/summary-eval.ts [path]   (default ../shared/eval/cnndm100.json)
+ *
+ * The eval data is read from outside the repository and never copied into it.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isSummarizable, summarize } from '../src/summary/index.js';
+import { rouge } from '../src/summary/rouge.js';
+import type { Point } from '../src/types.js';
+
+interface EvalItem {
+  id: string;
+  article: string;
+  /** Reference sentences; newline-separated text in some exports, an array in others. */
+  highlights: string | string[];
+}
+
+export interface RougeTriple {
+  r1: number;
+  r2: number;
+  rL: number;
+}
+
+export interface SummaryEvaluation {
+  n: number;
+  dossier: RougeTriple;
+  lead3: RougeTriple;
+}
+
+const SENTENCES = 3;
+const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+function articlePoints(id: string, article: string): Point[] {
+  const points: Point[] = [];
+  for (const { segment } of segmenter.segment(article)) {
+    const text = segment.trim();
+    if (!text) continue;
+    const sentence = points.length + 1;
+    points.push({ id: points.length, citation: `${id}#p1.s${sentence}`, doc: id, kind: 'sentence', paragraph: 1, sentence, text });
+  }
+  return points;
+}
+
+/** Mean ROUGE F1 (as percentages) of Dossier and Lead-3 over the eval file. */
+export async function evaluateSummaries(evalPath: string): Promise<SummaryEvaluation> {
+  const items = JSON.parse(await readFile(evalPath, 'utf8')) as EvalItem[];
+  const sum = { dossier: { r1: 0, r2: 0, rL: 0 }, lead3: { r1: 0, r2: 0, rL: 0 } };
+  const add = (into: RougeTriple, chosen: Point[], reference: string | string[]) => {
+    const r = rouge(chosen.map((p) => p.text).join('\n'), reference);
+    into.r1 += r.rouge1.f1;
+    into.r2 += r.rouge2.f1;
+    into.rL += r.rougeL.f1;
+  };
+  for (const item of items) {
+    const points = articlePoints(item.id, item.article);
+    add(sum.dossier, summarize(points, { min: SENTENCES, max: SENTENCES }), item.highlights);
+    add(sum.lead3, points.filter((p) => isSummarizable(p.text)).slice(0, SENTENCES), item.highlights);
+  }
+  const mean = (t: RougeTriple): RougeTriple => ({
+    r1: (100 * t.r1) / items.length,
+    r2: (100 * t.r2) / items.length,
+    rL: (100 * t.rL) / items.length,
+  });
+  return { n: items.length, dossier: mean(sum.dossier), lead3: mean(sum.lead3) };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const repoRoot = path.resolve(here, '..');
+  const evalPath = path.resolve(repoRoot, process.argv[2] ?? '../shared/eval/cnndm100.json');
+  const result = await evaluateSummaries(evalPath);
+  const row = (name: string, t: RougeTriple) =>
+    `${name.padEnd(10)} ${t.r1.toFixed(2).padStart(8)} ${t.r2.toFixed(2).padStart(8)} ${t.rL.toFixed(2).padStart(8)}`;
+  console.log(`ROUGE F1 (%), ${result.n} articles, ${SENTENCES} sentences, Porter-stemmed, ROUGE-L summary-level`);
+  console.log(`${'system'.padEnd(10)} ${'R-1'.padStart(8)} ${'R-2'.padStart(8)} ${'R-L'.padStart(8)}`);
+  console.log(row('dossier', result.dossier));
+  console.log(row('lead-3', result.lead3));
+}

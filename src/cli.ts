@@ -1,0 +1,149 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { replyToText } from './console/render.js';
+import { createSession } from './console/session.js';
+import { loadEnv } from './env.js';
+import { UserError } from './errors.js';
+import { loadCommands } from './interactions/registry.js';
+import { Library } from './library.js';
+import { createLogger } from './log.js';
+import type { Point, SearchHit } from './types.js';
+
+const USAGE = `Usage: dossier <command> [arguments] [--json]
+
+  search <query…> [--limit N] [--document SLUG]   verbatim passages (N 1–25, default 5)
+  search --stdin [--limit N] --json                one query per line, one JSON line per query
+  quote <citation> [--context N]                    the exact passage (N 0–3 sentences around)
+  topics [--document SLUG]                          topics with their points and summaries
+  topic <name>                                      one topic's summary
+  summary [--document SLUG] [--length short|medium|long]
+  sources                                           the documents loaded
+  help
+
+With --json, stdout carries exactly one JSON document (or one per line with --stdin); logs go to stderr.`;
+
+const cite = (p: Point) => ({ citation: p.citation, text: p.text });
+
+function write(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+function intArg(name: string, raw: string | undefined, min: number, max: number, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`--${name} must be a whole number from ${min} to ${max}.`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  loadEnv();
+  const { values: flags, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      stdin: { type: 'boolean' },
+      limit: { type: 'string' },
+      document: { type: 'string' },
+      context: { type: 'string' },
+      length: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || flags.help || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command || flags.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, fd: 2 });
+  const library = await Library.load(config.dataDir, logger);
+  const arg = rest.join(' ').trim();
+
+  if (!flags.json) {
+    const commands = await loadCommands();
+    const session = createSession(() => library, commands, logger);
+    const values: Record<string, string | undefined> = { document: flags.document, length: flags.length, context: flags.context, limit: flags.limit };
+    if (command === 'search') values.query = arg;
+    if (command === 'quote') values.citation = arg;
+    if (command === 'topic') values.name = arg;
+    const reply = await session.run(command, values);
+    (reply.ephemeral ? process.stderr : process.stdout).write(`${replyToText(reply)}\n`);
+    return reply.ephemeral ? 1 : 0;
+  }
+
+  const hitJson = (h: SearchHit) => {
+    const doc = library.doc(h.point.doc)!;
+    return { citation: h.point.citation, text: h.point.text, document: doc.slug, title: doc.meta.title, score: Number(h.score.toFixed(4)) };
+  };
+  switch (command) {
+    case 'search': {
+      const limit = intArg('limit', flags.limit, 1, 25, 5);
+      if (flags.stdin) {
+        // One line in, one flushed line out, in order: others can time it the same way.
+        for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+          const started = performance.now();
+          let results: ReturnType<typeof hitJson>[] = [];
+          let error: string | undefined;
+          try {
+            results = library.search(line, { limit, document: flags.document }).hits.map(hitJson);
+          } catch (err) {
+            if (!(err instanceof UserError)) throw err;
+            error = err.message;
+          }
+          const ms = Number((performance.now() - started).toFixed(3));
+          write(error ? { query: line, results, ms, error } : { query: line, results, ms });
+        }
+        return 0;
+      }
+      const result = library.search(arg, { limit, document: flags.document });
+      write({ results: result.hits.map(hitJson) });
+      return 0;
+    }
+    case 'quote': {
+      if (!arg) throw new UserError('quote needs a citation, e.g. `dossier quote putin-sharif-sco#p3.s2 --json`.');
+      const q = library.quote(arg, intArg('context', flags.context, 0, 3, 0));
+      write({
+        citation: q.point.citation,
+        text: q.point.text,
+        document: q.doc.slug,
+        title: q.doc.meta.title,
+        ...(q.before.length || q.after.length ? { before: q.before.map(cite), after: q.after.map(cite) } : {}),
+      });
+      return 0;
+    }
+    case 'topics':
+      write({ topics: library.topicsFor(flags.document).map((t) => ({ name: t.name, points: t.points.map(cite), summary: t.summary.map(cite) })) });
+      return 0;
+    case 'topic': {
+      const t = library.topic(arg);
+      write({ name: t.name, points: t.points.map(cite), summary: t.summary.map(cite) });
+      return 0;
+    }
+    case 'summary': {
+      const { summaryLength } = await import('./summary/index.js');
+      write({ summary: library.summary(flags.document, summaryLength(flags.length ?? 'medium')).map(cite) });
+      return 0;
+    }
+    case 'sources':
+      write({
+        documents: library.sources().map(({ doc, paragraphs, sentences }) => ({ slug: doc.slug, title: doc.meta.title, source: doc.meta.source ?? null, paragraphs, sentences })),
+      });
+      return 0;
+    default:
+      throw new UserError(`Unknown command "${command}".\n${USAGE}`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UserError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`dossier: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** A configuration problem, phrased for the operator: it always names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord ID (17–20 digits)');
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const schema = z.object({
+  DISCORD_TOKEN: optional(z.string().min(20, 'looks too short to be a bot token')),
+  DISCORD_APPLICATION_ID: optional(snowflake),
+  DISCORD_GUILD_ID: optional(snowflake),
+  DISCORD_API_URL: optional(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8080/api' }),
+  ),
+  DATA_DIR: optional(z.string()),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  NODE_ENV: optional(z.string()),
+});
+
+export interface Config {
+  discordToken?: string;
+  applicationId?: string;
+  guildId?: string;
+  /** REST base without the version, e.g. http://127.0.0.1:8080/api (discord.js appends /v10). */
+  apiUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  production: boolean;
+}
+
+/**
+ * Validates the environment once at start-up. Every message names the variable,
+ * because "invalid config" alone sends an operator hunting.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}\nSee .env.example for every variable.`);
+  }
+  const e = parsed.data;
+  return {
+    discordToken: e.DISCORD_TOKEN,
+    applicationId: e.DISCORD_APPLICATION_ID,
+    guildId: e.DISCORD_GUILD_ID,
+    apiUrl: e.DISCORD_API_URL?.replace(/\/+$/, '').replace(/\/v\d+$/, ''),
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
+    logLevel: e.LOG_LEVEL ?? 'info',
+    production: e.NODE_ENV === 'production',
+  };
+}
+
+/** The bot cannot start without both; the console and CLI need neither. */
+export function requireDiscord(config: Config): { token: string; applicationId: string } {
+  if (!config.discordToken) throw new ConfigError('DISCORD_TOKEN is not set.');
+  if (!config.applicationId) {
+    throw new ConfigError('DISCORD_APPLICATION_ID is not set (find it under General Information in the Developer Portal).');
+  }
+  return { token: config.discordToken, applicationId: config.applicationId };
+}

@@ -1,0 +1,16 @@
+import type { Reply } from '../replies/types.js';
+
+/**
+ * Discord markdown as plain terminal text: escapes removed, subtext and
+ * buttons spelled out, so the console shows what Discord would.
+ */
+export function replyToText(reply: Reply): string {
+  const lines = reply.content
+    .replace(/\\([\\*_~`|<>[\]#().+-])/g, '$1')
+    .split('\n')
+    .map((line) => line.replace(/^-# /, '   '));
+  const buttons = (reply.buttons ?? []).map((b) => (b.type === 'link' ? `[${b.label}: ${b.url}]` : `[${b.label}]`));
+  if (buttons.length) lines.push(buttons.join(' '));
+  if (reply.ephemeral) lines.push('   (only you would see this in Discord)');
+  return lines.join('\n');
+}

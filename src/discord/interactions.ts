@@ -1,0 +1,159 @@
+import {
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+} from 'discord.js';
+import type { Library } from '../library.js';
+import type { Logger } from '../log.js';
+import type { CommandContext, CommandModule } from '../interactions/command.js';
+import { Options, type OptionValue } from '../interactions/options.js';
+import { errorReply, finalize, runCommand } from '../interactions/run.js';
+import { LIMITS } from '../replies/limits.js';
+import type { Reply } from '../replies/types.js';
+import { toEditOptions, toReplyOptions } from './message.js';
+
+/** Discord gives 3 s to acknowledge; defer well before, in case a handler awaits something slow. */
+const AUTO_DEFER_MS = 2000;
+
+export interface InteractionDeps {
+  getLibrary: () => Library;
+  commands: ReadonlyMap<string, CommandModule>;
+  logger: Logger;
+}
+
+/** Flattens Discord's option tree (subcommand → options) into name → value. */
+function optionValues(options: readonly CommandInteractionOption[]): { subcommand?: string; values: Record<string, OptionValue> } {
+  const first = options[0];
+  if (first && first.options && (first.type === 1 || first.type === 2)) {
+    const inner = first.type === 2 ? first.options[0] : first;
+    return { subcommand: inner?.name, values: optionValues(inner?.options ?? []).values };
+  }
+  const values: Record<string, OptionValue> = {};
+  for (const o of options) if (o.value !== undefined && o.value !== null) values[o.name] = o.value;
+  return { values };
+}
+
+/**
+ * The interaction boundary: routes commands, autocomplete and buttons to the
+ * command modules, answers within Discord's deadlines and never lets one
+ * failure escape to the process.
+ */
+export function createInteractionHandler(deps: InteractionDeps) {
+  const definitions = [...deps.commands.values()].map((c) => c.data);
+
+  function context(interaction: ChatInputCommandInteraction | ButtonInteraction, name: string, options: Options, logger: Logger) {
+    let deferred: Promise<void> | undefined;
+    const ctx: CommandContext & { deferredEphemeral?: boolean } = {
+      library: deps.getLibrary(),
+      options,
+      user: { id: interaction.user.id, name: interaction.user.username },
+      guildId: interaction.guildId,
+      logger,
+      commands: definitions,
+      defer: (opts = {}) => {
+        deferred ??= interaction
+          .deferReply(opts.ephemeral ? { flags: MessageFlags.Ephemeral } : {})
+          .then(() => {
+            ctx.deferredEphemeral = Boolean(opts.ephemeral);
+          });
+        return deferred;
+      },
+    };
+    return { ctx, isDeferred: () => deferred };
+  }
+
+  async function send(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply, deferred: Promise<void> | undefined, deferredEphemeral: boolean | undefined) {
+    if (!deferred) {
+      await interaction.reply(toReplyOptions(reply));
+      return;
+    }
+    await deferred;
+    // A refusal discovered after a public defer must still reach only the asker.
+    if (reply.ephemeral && !deferredEphemeral) {
+      await interaction.deleteReply().catch(() => {});
+      await interaction.followUp(toReplyOptions(reply));
+      return;
+    }
+    await interaction.editReply(toEditOptions(reply));
+  }
+
+  async function chatInput(interaction: ChatInputCommandInteraction, logger: Logger) {
+    const command = deps.commands.get(interaction.commandName);
+    if (!command) {
+      await interaction.reply(toReplyOptions({ content: 'That command is not available any more.', ephemeral: true }));
+      return;
+    }
+    const { subcommand, values } = optionValues(interaction.options.data);
+    const { ctx, isDeferred } = context(interaction, command.data.name, new Options(values, subcommand), logger);
+    const timer = setTimeout(() => void ctx.defer().catch((err) => logger.warn({ err }, 'auto-defer failed')), AUTO_DEFER_MS);
+    const reply = await runCommand(command, ctx).finally(() => clearTimeout(timer));
+    await send(interaction, reply, isDeferred(), (ctx as { deferredEphemeral?: boolean }).deferredEphemeral);
+  }
+
+  async function autocomplete(interaction: AutocompleteInteraction, logger: Logger) {
+    const command = deps.commands.get(interaction.commandName);
+    const focused = interaction.options.getFocused(true);
+    let choices: { name: string; value: string | number }[] = [];
+    try {
+      if (command?.autocomplete) {
+        const { subcommand, values } = optionValues(interaction.options.data);
+        choices = command.autocomplete({
+          library: deps.getLibrary(),
+          options: new Options(values, subcommand),
+          focused: { name: focused.name, value: String(focused.value ?? '') },
+        });
+      }
+    } catch (err) {
+      // An empty list is a better answer than none: Discord shows "loading failed" otherwise.
+      logger.error({ err }, 'autocomplete failed');
+    }
+    await interaction.respond(
+      choices
+        .filter((c) => String(c.value).length <= LIMITS.choiceValue && c.name.length <= LIMITS.choiceName)
+        .slice(0, LIMITS.autocompleteChoices),
+    );
+  }
+
+  async function button(interaction: ButtonInteraction, logger: Logger) {
+    const [name = '', ...rest] = interaction.customId.split(':');
+    const command = deps.commands.get(name);
+    if (!command?.button) {
+      await interaction.reply(toReplyOptions({ content: 'That button has expired.', ephemeral: true }));
+      return;
+    }
+    const { ctx, isDeferred } = context(interaction, name, new Options({}), logger);
+    const reply = await runCommand(command, ctx, (c) => command.button!(c, rest.join(':')));
+    await send(interaction, reply, isDeferred(), (ctx as { deferredEphemeral?: boolean }).deferredEphemeral);
+  }
+
+  return async function handle(interaction: Interaction): Promise<void> {
+    const started = performance.now();
+    const commandName = 'commandName' in interaction ? interaction.commandName : interaction.isButton() ? interaction.customId.split(':')[0] : undefined;
+    const logger = deps.logger.child({
+      interactionId: interaction.id,
+      command: commandName,
+      guildId: interaction.guildId,
+      userId: interaction.user.id,
+    });
+    let outcome = 'ok';
+    try {
+      if (interaction.isAutocomplete()) await autocomplete(interaction, logger);
+      else if (interaction.isChatInputCommand()) await chatInput(interaction, logger);
+      else if (interaction.isButton()) await button(interaction, logger);
+    } catch (err) {
+      outcome = 'error';
+      logger.error({ err }, 'interaction failed');
+      // Last resort: tell the user, if Discord still lets us.
+      if (interaction.isRepliable()) {
+        const reply = finalize(errorReply(err, logger, {}));
+        const send = interaction.replied || interaction.deferred ? interaction.followUp(toReplyOptions(reply)) : interaction.reply(toReplyOptions(reply));
+        await send.catch(() => {});
+      }
+    } finally {
+      logger.info({ durationMs: Math.round(performance.now() - started), outcome }, 'interaction handled');
+    }
+  };
+}

@@ -1,0 +1,201 @@
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join, sep } from 'node:path';
+import type { Doc } from '../types.js';
+import { DocumentError } from './errors.js';
+import { isDocumentExt, parseDocumentDetailed, type ParsedDocument } from './parse.js';
+import { suffixedSlug } from './slug.js';
+
+export interface WarnLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface LoadOptions {
+  logger?: WarnLogger;
+  /** Files larger than this are skipped with a warning. Default 10 MB. */
+  maxBytes?: number;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface LoadResult {
+  /** Sorted by path; slugs unique. */
+  docs: Doc[];
+  /** Would-be documents that could not be loaded, sorted by path. */
+  skipped: SkippedFile[];
+}
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+// Bounded so a large library does not exhaust file descriptors.
+const READ_CONCURRENCY = 16;
+
+const IGNORED_FILES = new Set(['readme.md', 'source.md', 'topics.json']);
+
+/** Names the walker never descends into or loads (housekeeping files next to the documents). */
+export function isIgnoredName(name: string, isDirectory: boolean): boolean {
+  if (name.startsWith('.')) return true;
+  if (isDirectory) return name === 'node_modules';
+  const lower = name.toLowerCase();
+  return IGNORED_FILES.has(lower) || lower.startsWith('license');
+}
+
+/** Whether a path relative to the data directory would be loaded as a document. */
+export function isDocumentPath(relPath: string): boolean {
+  const parts = relPath.split('/');
+  const name = parts.pop() ?? '';
+  if (parts.some((dir) => isIgnoredName(dir, true))) return false;
+  return !isIgnoredName(name, false) && isDocumentExt(extname(name).toLowerCase());
+}
+
+function byPath(a: string, b: string): number {
+  // Code-unit order, not locale order: identical on every machine.
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function walk(dataDir: string, rel: string, out: string[], logger: WarnLogger | undefined): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(rel === '' ? dataDir : join(dataDir, ...rel.split('/')), { withFileTypes: true });
+  } catch (err) {
+    if (rel === '') throw new DocumentError(`cannot read data directory ${dataDir}: ${(err as Error).message}`, { cause: err });
+    logger?.warn({ path: rel, err }, 'cannot read directory; skipped');
+    return;
+  }
+  for (const entry of entries) {
+    const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      // Follow links to files only: linked directories can form cycles.
+      try {
+        isFile = (await stat(join(dataDir, ...relPath.split('/')))).isFile();
+      } catch {
+        isFile = false;
+      }
+      isDir = false;
+    }
+    if (isIgnoredName(entry.name, isDir)) continue;
+    if (isDir) await walk(dataDir, relPath, out, logger);
+    else if (isFile && isDocumentPath(relPath)) out.push(relPath);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function formatMB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/**
+ * Reads and parses one document (path relative to `dataDir`, forward slashes).
+ * Throws DocumentError with a reader-facing reason when the file cannot be
+ * used: too large, unreadable, not UTF-8, malformed front matter, or no text.
+ * The slug is not yet de-duplicated: pass the whole set through assignUniqueSlugs.
+ */
+export async function loadDocumentFile(dataDir: string, relPath: string, opts: LoadOptions = {}): Promise<ParsedDocument> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const ext = extname(relPath).toLowerCase();
+  if (!isDocumentExt(ext)) throw new DocumentError(`not a document type (${ext || 'no extension'})`, { path: relPath });
+  const full = join(dataDir, ...relPath.split('/'));
+
+  let bytes: Buffer;
+  try {
+    const info = await lstat(full).then((s) => (s.isSymbolicLink() ? stat(full) : s));
+    if (info.size > maxBytes) {
+      throw new DocumentError(`file is too large (${formatMB(info.size)}; limit ${formatMB(maxBytes)})`, { path: relPath });
+    }
+    bytes = await readFile(full);
+  } catch (err) {
+    if (err instanceof DocumentError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DocumentError(`cannot read file${code ? ` (${code})` : ''}`, { path: relPath, cause: err });
+  }
+  // The size can change between stat and read.
+  if (bytes.length > maxBytes) {
+    throw new DocumentError(`file is too large (${formatMB(bytes.length)}; limit ${formatMB(maxBytes)})`, { path: relPath });
+  }
+
+  let raw: string;
+  try {
+    raw = utf8.decode(bytes);
+  } catch (err) {
+    throw new DocumentError('file is not valid UTF-8 text', { path: relPath, cause: err });
+  }
+
+  const parsed = parseDocumentDetailed({ path: relPath, raw, ext });
+  if (parsed.doc.paragraphs.length === 0) throw new DocumentError('document has no text', { path: relPath });
+  return parsed;
+}
+
+/**
+ * Makes slugs unique across a library; returns the documents sorted by path.
+ *
+ * Rule: slugs pinned in front matter claim first, then slugs derived from file
+ * names; within each group the file whose relative path sorts first keeps the
+ * slug and the others get `-2`, `-3`… in path order (skipping any suffix that
+ * another file wants as its own slug). Adding a file can therefore renumber a
+ * derived slug; a front-matter `slug` is the way to pin a citation for good.
+ */
+export function assignUniqueSlugs(files: readonly ParsedDocument[], logger?: WarnLogger): Doc[] {
+  const sorted = [...files].sort((a, b) => byPath(a.doc.path, b.doc.path));
+  const wanted = new Set(sorted.map((f) => f.doc.slug));
+  const taken = new Set<string>();
+  const result = new Map<ParsedDocument, Doc>();
+
+  for (const group of [sorted.filter((f) => f.slugPinned), sorted.filter((f) => !f.slugPinned)]) {
+    for (const file of group) {
+      const base = file.doc.slug;
+      let slug = base;
+      // A suffixed slug that another file wants as its own is reserved for it.
+      for (let n = 2; taken.has(slug) || (slug !== base && wanted.has(slug)); n++) slug = suffixedSlug(base, n);
+      taken.add(slug);
+      if (slug !== base) logger?.warn({ path: file.doc.path, wanted: base, slug }, 'slug already taken; renamed');
+      result.set(file, slug === base ? file.doc : { ...file.doc, slug });
+    }
+  }
+  return sorted.map((f) => result.get(f)!);
+}
+
+/**
+ * Loads every document under `dataDir`. A file that cannot be used is listed
+ * in `skipped` (not logged here: the caller reports those, once) and never
+ * stops the rest of the library loading. The logger gets what `skipped` cannot
+ * show: unreadable sub-directories and slug renames. Throws only when
+ * `dataDir` itself cannot be read.
+ */
+export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  const paths: string[] = [];
+  await walk(dataDir, '', paths, opts.logger);
+  paths.sort(byPath);
+
+  const outcomes: (ParsedDocument | SkippedFile)[] = new Array(paths.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const i = next++;
+      const path = paths[i]!;
+      try {
+        outcomes[i] = await loadDocumentFile(dataDir, path, opts);
+      } catch (err) {
+        if (!(err instanceof DocumentError)) throw err;
+        outcomes[i] = { path, reason: err.message };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, paths.length) }, worker));
+
+  const loaded: ParsedDocument[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const o of outcomes) {
+    if ('doc' in o) loaded.push(o);
+    else skipped.push(o);
+  }
+  return { docs: assignUniqueSlugs(loaded, opts.logger), skipped };
+}
+
+/** Converts a platform path relative to the data directory into the forward-slash form used in Doc.path. */
+export function toDocPath(relative: string): string {
+  return relative.split(sep).join('/');
+}

@@ -1,0 +1,45 @@
+import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { Library } from '../library.js';
+import type { Logger } from '../log.js';
+import type { Reply } from '../replies/types.js';
+import type { Options } from './options.js';
+
+/**
+ * The contract between a command module in `commands/` and whoever runs it:
+ * the Discord edge, the local console, the CLI and the tests all build one of
+ * these, so a handler never knows which it is talking to.
+ */
+export interface CommandContext {
+  library: Library;
+  options: Options;
+  user: { id: string; name: string };
+  guildId: string | null;
+  logger: Logger;
+  /** Every registered command's definition (for /help). */
+  commands: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[];
+  /**
+   * Acknowledge now and answer later (Discord's 3-second rule). Call it after
+   * the cheap checks, so a refusal can still be ephemeral. No-op elsewhere.
+   */
+  defer(options?: { ephemeral?: boolean }): Promise<void>;
+}
+
+export interface AutocompleteContext {
+  library: Library;
+  options: Options;
+  focused: { name: string; value: string };
+}
+
+export interface Choice {
+  name: string;
+  value: string | number;
+}
+
+export interface CommandModule {
+  /** Registered verbatim with Discord by `npm run deploy`. */
+  data: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  execute(ctx: CommandContext): Reply | Promise<Reply>;
+  autocomplete?(ctx: AutocompleteContext): Choice[];
+  /** Buttons whose custom id starts with `<name>:`; `payload` is the rest. */
+  button?(ctx: CommandContext, payload: string): Reply | Promise<Reply>;
+}

@@ -1,0 +1,164 @@
+import path from 'node:path';
+import { formatCitation, parseCitation } from './citations.js';
+import { pointsOf } from './points.js';
+import { loadDocuments } from './documents/load.js';
+import { UserError } from './errors.js';
+import type { Logger } from './log.js';
+import { InMemoryPointStore } from './store/point-store.js';
+import type { PointStore, SearchResult } from './store/types.js';
+import { summarize } from './summary/index.js';
+import { buildTopics, findTopic, loadCuratedTopics } from './topics/build.js';
+import type { Doc, Point, SearchOptions, Topic } from './types.js';
+
+export interface Quote {
+  point: Point;
+  doc: Doc;
+  /** Context sentences before and after, in document order (empty unless asked). */
+  before: Point[];
+  after: Point[];
+}
+
+export interface SourceEntry {
+  doc: Doc;
+  paragraphs: number;
+  sentences: number;
+}
+
+/**
+ * An immutable snapshot of the team's documents with everything derived from
+ * them. Commands read one snapshot for a whole request, so a reload swaps the
+ * library atomically and no one ever sees a half-built index.
+ */
+export class Library {
+  readonly points: Point[];
+  readonly store: PointStore & { vocabulary: InMemoryPointStore['vocabulary'] };
+  readonly topics: Topic[];
+  private readonly bySlug = new Map<string, Doc>();
+  private readonly byCitation = new Map<string, Point>();
+  private readonly sentencesByDoc = new Map<string, Point[]>();
+  private readonly summaryCache = new Map<string, Point[]>();
+
+  constructor(
+    readonly docs: readonly Doc[],
+    curated?: Record<string, string[]>,
+  ) {
+    for (const doc of docs) this.bySlug.set(doc.slug, doc);
+    this.points = pointsOf(docs);
+    for (const p of this.points) {
+      this.byCitation.set(p.citation, p);
+      if (p.kind !== 'sentence') continue;
+      const list = this.sentencesByDoc.get(p.doc);
+      if (list) list.push(p);
+      else this.sentencesByDoc.set(p.doc, [p]);
+    }
+    this.store = new InMemoryPointStore(this.points);
+    this.topics = buildTopics({ docs: [...docs], points: this.points, curated });
+  }
+
+  /** Loads every document under `dataDir`, plus the optional curated `topics.json`. */
+  static async load(dataDir: string, logger?: Logger): Promise<Library> {
+    const { docs, skipped } = await loadDocuments(dataDir, { logger });
+    for (const s of skipped) logger?.warn({ path: s.path, reason: s.reason }, 'document skipped');
+    const curated = await loadCuratedTopics(path.join(dataDir, 'topics.json'));
+    const library = new Library(docs, curated);
+    logger?.info(
+      { dataDir, documents: docs.length, points: library.points.length, topics: library.topics.length },
+      'library loaded',
+    );
+    return library;
+  }
+
+  doc(slug: string): Doc | undefined {
+    return this.bySlug.get(slug.trim().toLowerCase());
+  }
+
+  /** The document, or a UserError that says which documents do exist. */
+  requireDoc(slug: string): Doc {
+    const doc = this.doc(slug);
+    if (doc) return doc;
+    const close = this.docs
+      .filter((d) => d.slug.includes(slug.toLowerCase()) || slug.toLowerCase().includes(d.slug))
+      .slice(0, 3)
+      .map((d) => `\`${d.slug}\``);
+    const hint = close.length ? ` Did you mean ${close.join(', ')}?` : ' `/sources` lists them all.';
+    throw new UserError(`No document is called \`${slug}\`.${hint}`);
+  }
+
+  point(citation: string): Point | undefined {
+    const parts = parseCitation(citation);
+    return parts ? this.byCitation.get(formatCitation(parts)) : undefined;
+  }
+
+  search(query: string, options: SearchOptions): SearchResult {
+    if (!query.trim() || !/[\p{L}\p{N}]/u.test(query)) {
+      throw new UserError('Please give some words to search for, for example `/search wheat exports`.');
+    }
+    if (options.document) this.requireDoc(options.document);
+    return this.store.search(query, { ...options, document: options.document && this.doc(options.document)?.slug });
+  }
+
+  quote(citation: string, context = 0): Quote {
+    const parts = parseCitation(citation);
+    if (!parts) {
+      throw new UserError(
+        `\`${citation.slice(0, 80)}\` is not a citation. Citations look like \`putin-sharif-sco#p3.s2\` (paragraph 3, sentence 2) or \`putin-sharif-sco#p3\`.`,
+      );
+    }
+    const doc = this.requireDoc(parts.doc);
+    const point = this.byCitation.get(formatCitation(parts));
+    if (!point) {
+      const para = doc.paragraphs.find((p) => p.index === parts.paragraph);
+      const where = para
+        ? `Paragraph ${para.index} has sentences 1–${para.sentences.length}.`
+        : `It has paragraphs 1–${doc.paragraphs.length}.`;
+      throw new UserError(`No passage has the citation \`${formatCitation(parts)}\`. ${where}`);
+    }
+    const n = Math.max(0, Math.min(3, Math.trunc(context)));
+    const sentences = this.sentencesByDoc.get(doc.slug) ?? [];
+    const inside = sentences.filter((s) => s.paragraph === point.paragraph && (point.sentence === undefined || s.sentence === point.sentence));
+    const first = sentences.indexOf(inside[0]!);
+    const last = sentences.indexOf(inside[inside.length - 1]!);
+    return {
+      point,
+      doc,
+      before: n && first > 0 ? sentences.slice(Math.max(0, first - n), first) : [],
+      after: n && last >= 0 ? sentences.slice(last + 1, last + 1 + n) : [],
+    };
+  }
+
+  /** A document's (or, without one, the whole library's) most central sentences, in source order. */
+  summary(slug: string | undefined, sentences: number): Point[] {
+    const key = `${slug ?? ''}:${sentences}`;
+    const cached = this.summaryCache.get(key);
+    if (cached) return cached;
+    const candidates = slug ? (this.sentencesByDoc.get(this.requireDoc(slug).slug) ?? []) : this.points.filter((p) => p.kind === 'sentence');
+    const vocab = this.store.vocabulary;
+    const result = summarize(candidates, { max: sentences, idf: (t) => vocab.idf(t) });
+    this.summaryCache.set(key, result);
+    return result;
+  }
+
+  /** Topics, optionally only those with points in one document. */
+  topicsFor(slug?: string): Topic[] {
+    if (!slug) return this.topics;
+    const doc = this.requireDoc(slug);
+    return this.topics.filter((t) => t.documents.includes(doc.slug));
+  }
+
+  topic(name: string): Topic {
+    const topic = findTopic(this.topics, name);
+    if (topic) return topic;
+    const names = this.topics.slice(0, 5).map((t) => `*${t.name}*`);
+    throw new UserError(
+      `No topic is called “${name.slice(0, 80)}”.${names.length ? ` Try ${names.join(', ')} — or \`/topics\` for the full list.` : ''}`,
+    );
+  }
+
+  sources(): SourceEntry[] {
+    return this.docs.map((doc) => ({
+      doc,
+      paragraphs: doc.paragraphs.length,
+      sentences: this.sentencesByDoc.get(doc.slug)?.length ?? 0,
+    }));
+  }
+}

@@ -1,0 +1,45 @@
+import { STOPWORDS, words } from '../text/normalize.js';
+
+/**
+ * Light stemming: possessives and regular plurals only. Anything stronger
+ * (Porter) merges words analysts keep apart ("general"/"generous" → "gener"), and
+ * topic keywords must stay recognisable words.
+ */
+export function lightStem(word: string): string {
+  let w = word;
+  if (w.endsWith("'s")) w = w.slice(0, -2);
+  else if (w.endsWith("'")) w = w.slice(0, -1);
+  if (w.length > 4 && w.endsWith('ies') && !/[aeiou]ies$/.test(w)) return w.slice(0, -3) + 'y';
+  if (w.length > 4 && /(?:ss|sh|ch|x)es$/.test(w)) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !/(?:ss|us|is|ys|as|os)$/.test(w)) return w.slice(0, -1);
+  return w;
+}
+
+const cache = new WeakMap<object, readonly string[]>();
+
+/**
+ * Content terms of a text: folded words that are not stopwords, with light
+ * stemming. Pure numbers under three digits are dropped (list markers, counts) but
+ * years and figures stay, as they often carry the news.
+ */
+export function contentTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of words(text)) {
+    if (STOPWORDS.has(raw)) continue;
+    const w = lightStem(raw);
+    if (w.length < 2 || STOPWORDS.has(w)) continue;
+    if (/^\d{1,2}$/.test(w)) continue;
+    out.push(w);
+  }
+  return out;
+}
+
+/** `contentTerms(point.text)`, memoised per object so topics and summaries share the work. */
+export function termsOf(point: { text: string }): readonly string[] {
+  let terms = cache.get(point);
+  if (!terms) {
+    terms = contentTerms(point.text);
+    cache.set(point, terms);
+  }
+  return terms;
+}
