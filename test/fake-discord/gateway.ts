@@ -30,6 +30,8 @@ interface Conn {
   ready: boolean;
   /** `compress=zlib-stream`: one deflate context for the whole connection, flushed per payload */
   deflate: Deflate | null;
+  /** deflate output not yet sent (sent as one frame when the flush completes) */
+  pending: Buffer[];
 }
 
 export class FakeGateway {
@@ -48,7 +50,7 @@ export class FakeGateway {
 
   private onConnection(ws: WebSocket, req: IncomingMessage): void {
     const q = new URL(req.url ?? '/', 'ws://fake.local').searchParams;
-    const conn: Conn = { ws, session: null, ready: false, deflate: null };
+    const conn: Conn = { ws, session: null, ready: false, deflate: null, pending: [] };
     this.conns.add(conn);
     ws.on('close', () => {
       this.conns.delete(conn);
@@ -60,7 +62,7 @@ export class FakeGateway {
     if ((q.get('encoding') ?? 'json') !== 'json') return void ws.close(4002, 'Decode error'); // no ETF here
     if (q.get('compress') === 'zlib-stream') {
       conn.deflate = createDeflate({ flush: zlibConstants.Z_NO_FLUSH });
-      conn.deflate.on('data', (chunk: Buffer) => ws.readyState === ws.OPEN && ws.send(chunk));
+      conn.deflate.on('data', (chunk: Buffer) => conn.pending.push(chunk));
     }
     ws.on('message', (data: RawData) => this.onMessage(conn, data));
     this.send(conn, { op: 10, d: { heartbeat_interval: this.state.options.heartbeatIntervalMs } });
@@ -71,8 +73,12 @@ export class FakeGateway {
     const text = JSON.stringify(payload);
     if (conn.ws.readyState !== conn.ws.OPEN) return;
     if (conn.deflate) {
+      // Like Discord: one websocket message per payload, each ending in the sync-flush marker 00 00 ff ff.
       conn.deflate.write(text);
-      conn.deflate.flush(zlibConstants.Z_SYNC_FLUSH); // each payload ends with 00 00 ff ff
+      conn.deflate.flush(zlibConstants.Z_SYNC_FLUSH, () => {
+        const frame = Buffer.concat(conn.pending.splice(0));
+        if (frame.length && conn.ws.readyState === conn.ws.OPEN) conn.ws.send(frame);
+      });
     } else {
       conn.ws.send(text);
     }
@@ -193,11 +199,11 @@ export class FakeGateway {
     );
   }
 
-  /** Send a dispatch (op 0) to the bot, waiting for a ready socket first. Returns the send time. */
-  async dispatch(t: string, d: Json, timeoutMs = 5_000): Promise<number> {
+  /** Send a dispatch (op 0) to the bot, waiting for a ready socket first. */
+  async dispatch(t: string, d: Json, timeoutMs = 5_000, beforeSend?: () => void): Promise<void> {
     const conn = await this.waitReady(timeoutMs);
+    beforeSend?.();
     this.sendDispatch(conn, t, d);
-    return Date.now();
   }
 
   /** Dispatch to ready sockets only if any (for state sync events like CHANNEL_CREATE). */

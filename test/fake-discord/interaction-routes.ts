@@ -62,7 +62,7 @@ export function interactionRoutes(r: Router, state: FakeState): void {
         resource: { type, ...(msg && type !== 6 ? { message: toWire(msg) } : {}) },
       },
     };
-  });
+  }, { auth: false });
 
   const webhook = (p: Record<string, string>): InteractionRecord | RouteResponse => {
     const ix = p.appId === state.applicationId ? state.interactionsByToken.get(p.token!) : undefined;

@@ -300,6 +300,7 @@ export async function handleHttp(state: FakeState, router: Router, req: Incoming
 
   const respond = (out: RouteResponse): void => {
     rec.status = out.status;
+    if (out.status >= 400) rec.responseBody = out.body;
     sendJson(res, out.status, out.body, out.headers);
     state.changed();
   };

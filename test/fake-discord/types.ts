@@ -51,6 +51,8 @@ export interface RecordedRequest {
   unmatched: boolean;
   /** true when the answer came from `failNext` */
   injected: boolean;
+  /** what the fake answered, for error responses (status >= 400) — handy in failure messages */
+  responseBody?: unknown;
 }
 
 export interface FakeChannel {
