@@ -91,7 +91,11 @@ export class Vocabulary {
     return found.sort((a, b) => this.frequency(b) - this.frequency(a)).slice(0, limit);
   }
 
-  /** The nearest library word to a word the library lacks, or undefined. */
+  /**
+   * The nearest library word to a word the library lacks, or undefined. Only
+   * used on misses, so it may look further than the typo index: a scan of
+   * words of similar length, up to a third of the word's letters different.
+   */
   nearest(word: string): string | undefined {
     let best: string | undefined;
     let bestScore = 0;
@@ -100,6 +104,19 @@ export class Vocabulary {
       if (score > bestScore) {
         best = term;
         bestScore = score;
+      }
+    }
+    if (best) return best;
+    const max = Math.max(1, Math.floor(word.length / 3));
+    let bestDistance = max + 1;
+    for (const term of this.postings.keys()) {
+      if (Math.abs(term.length - word.length) > max) continue;
+      const d = boundedDistance(word, term, Math.min(max, bestDistance));
+      if (d < bestDistance || (d === bestDistance && best !== undefined && this.frequency(term) > this.frequency(best))) {
+        if (d <= max) {
+          best = term;
+          bestDistance = d;
+        }
       }
     }
     return best;

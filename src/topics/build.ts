@@ -1,0 +1,492 @@
+/**
+ * Topics: what a library is about, named from its own vocabulary, each with the
+ * sentences that mention it and an extractive summary.
+ *
+ * Candidates are distinctive words, two-word phrases and proper names (with
+ * country/demonym aliases folded together). They are scored like TF-IDF over
+ * documents: Σ over documents of (1 + ln sentences-mentioning-it) × ln((N+1)/df), so
+ * a topic must recur within documents and not be everywhere. The best are given
+ * members by keyword lookup, near-duplicates merged, and the list capped.
+ *
+ * Cost is linear in the text: one tokenising pass builds the sentence index and
+ * the candidate counts; membership uses postings of the rarest word of each
+ * keyword, and merging compares only the few accepted topics.
+ */
+import { slugify } from '../documents/slug.js';
+import { summarize } from '../summary/index.js';
+import { fold } from '../text/normalize.js';
+import type { Doc, Point, Topic } from '../types.js';
+import { ALIAS_GROUPS, type AliasGroup } from './aliases.js';
+import { GENERIC, TITLES } from './generic.js';
+import { ALLCAPS, BREAK, CAP, CaseRule, INITIAL, SentenceIndex, STOP, parsePhrase, type Phrase } from './matcher.js';
+
+export { loadCuratedTopics } from './curated.js';
+export { findTopic, rankTopicsForAutocomplete } from './find.js';
+
+export interface BuildTopicsInput {
+  docs: Doc[];
+  points: Point[];
+  /** Curated topics, name → keywords (from data/topics.json). */
+  curated?: Record<string, string[]>;
+}
+
+/** A topic needs at least this many member sentences. */
+const MIN_SUPPORT = 2;
+const TOPICS_PER_DOC = 12;
+const MAX_TOPICS = 50;
+/** Member-set Jaccard at or above which two topics are one. */
+const MERGE_JACCARD = 0.6;
+/** Lower bar when the keywords share a word ("Energy" and "Energy deal"). */
+const MERGE_JACCARD_RELATED = 0.4;
+/** Share of an automatic topic's members inside a curated topic that makes it redundant. */
+const CURATED_COVERAGE = 0.75;
+/** In libraries of at least this many documents, words in over half of them are not distinctive. */
+const MIN_DOCS_FOR_SHARE = 10;
+const MAX_DOC_SHARE = 0.5;
+/** A name-like candidate is capitalised in this share of its mid-sentence uses. */
+const PROPER_SHARE = 0.7;
+/**
+ * Topic members already share the subject, so position matters less than in a
+ * document summary: the prior only breaks near-ties toward early mentions.
+ */
+const TOPIC_POSITION_WEIGHT = 0.3;
+/** Longest proper-name run kept as one candidate ("North-South Transport Corridor"). */
+const MAX_NAME_TOKENS = 5;
+/** Words allowed inside a name ("Department of State", "Committee for ..."). */
+const NAME_CONNECTORS = new Set(['of', 'for']);
+
+interface CandidateStats {
+  /** Sentences using it. */
+  sf: number;
+  /** Documents using it. */
+  df: number;
+  /** Σ over documents of 1 + ln(sentences in that document). */
+  spread: number;
+  /** Uses not at a sentence or quotation start, and how many of those were capitalised. */
+  mid: number;
+  capMid: number;
+  lastDoc: number;
+  docSf: number;
+}
+
+interface Draft {
+  label: string;
+  phrases: Phrase[];
+  /** Keyword texts for Topic.keywords. */
+  keywords: string[];
+  members: number[];
+  /** Phrase candidates merged in, best first, for naming. */
+  parts: { key: string; size: number; tokens: number; phrase: Phrase; proper: boolean }[];
+  group?: AliasGroup;
+  curated: boolean;
+}
+
+/** Builds curated and automatic topics for a library. Deterministic for a given input. */
+export function buildTopics(input: BuildTopicsInput): Topic[] {
+  const T0 = performance.now();
+  const index = new SentenceIndex(input.points);
+  const aliases = aliasMatcher();
+  const T1 = performance.now();
+
+  const curated = curatedDrafts(index, aliases, input.curated ?? {});
+  const automatic = automaticDrafts(index, aliases);
+  const T2 = performance.now();
+
+  const curatedNames = new Set(curated.map((d) => fold(d.label)));
+  const curatedIds = new Set(curated.map((d) => slugify(d.label)));
+  const curatedSets = curated.map((d) => new Set(d.members));
+  const kept = automatic.filter((d) => {
+    if (curatedNames.has(fold(d.label)) || curatedIds.has(slugify(d.label))) return false;
+    return !curatedSets.some((set) => {
+      let inside = 0;
+      for (const m of d.members) if (set.has(m)) inside++;
+      return inside >= CURATED_COVERAGE * d.members.length;
+    });
+  });
+
+  const idf = sentenceIdf(index);
+  const topics = [...curated, ...kept].map((d) => toTopic(index, d, idf));
+  const T3 = performance.now();
+  if (process.env.TOPIC_TIMING) console.error({ index: T1 - T0, drafts: T2 - T1, topics: T3 - T2 });
+  topics.sort(
+    (a, b) =>
+      Number(b.curated) - Number(a.curated) ||
+      b.points.length - a.points.length ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  const ids = new Set<string>();
+  for (const t of topics) {
+    let id = t.id;
+    for (let n = 2; ids.has(id); n++) id = `${t.id}-${n}`;
+    ids.add(id);
+    t.id = id;
+  }
+  return topics;
+}
+
+/** Library-wide IDF over sentences, keyed like `contentTerms`, for topic summaries. */
+function sentenceIdf(index: SentenceIndex): (term: string) => number {
+  const n = index.size;
+  return (term) => {
+    const df = index.frequency(term);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  };
+}
+
+function toTopic(index: SentenceIndex, d: Draft, idf: (t: string) => number): Topic {
+  const points = d.members.map((s) => index.sentences[s]!);
+  const documents: string[] = [];
+  for (const p of points) if (documents[documents.length - 1] !== p.doc && !documents.includes(p.doc)) documents.push(p.doc);
+  return {
+    id: slugify(d.label),
+    name: d.label,
+    keywords: d.keywords,
+    curated: d.curated,
+    points,
+    documents,
+    summary: summarize(points, { max: 5, idf, positionWeight: TOPIC_POSITION_WEIGHT }),
+  };
+}
+
+// --- aliases -----------------------------------------------------------------------
+
+interface AliasMatcher {
+  /** Alias phrases by first key, longest first. */
+  byFirst: Map<string, { group: AliasGroup; phrase: Phrase }[]>;
+  phrases: Map<AliasGroup, Phrase[]>;
+  /** The group a keyword (as typed, any case) names, if any. */
+  groupOf(keyword: string): AliasGroup | undefined;
+}
+
+let aliasCache: AliasMatcher | undefined;
+
+function aliasMatcher(): AliasMatcher {
+  if (aliasCache) return aliasCache;
+  const byFirst = new Map<string, { group: AliasGroup; phrase: Phrase }[]>();
+  const phrases = new Map<AliasGroup, Phrase[]>();
+  const byKeys = new Map<string, AliasGroup>();
+  for (const group of ALIAS_GROUPS) {
+    const list: Phrase[] = [];
+    for (const term of [group.name, ...group.terms]) {
+      const phrase = parsePhrase(term, group.notAfter);
+      if (!phrase || list.some((p) => p.keys.join(' ') === phrase.keys.join(' ') && p.case === phrase.case)) continue;
+      list.push(phrase);
+      const first = phrase.keys[0]!;
+      const entries = byFirst.get(first) ?? [];
+      entries.push({ group, phrase });
+      entries.sort((a, b) => b.phrase.keys.length - a.phrase.keys.length);
+      byFirst.set(first, entries);
+      // "us" typed in lower case is still the pronoun; only exact-case acronyms name the group.
+      const key = phrase.case === CaseRule.AllCaps ? term : phrase.keys.join(' ');
+      if (!byKeys.has(key)) byKeys.set(key, group);
+    }
+    phrases.set(group, list);
+  }
+  aliasCache = {
+    byFirst,
+    phrases,
+    groupOf(keyword) {
+      const phrase = parsePhrase(keyword);
+      if (!phrase) return undefined;
+      return phrase.case === CaseRule.AllCaps ? byKeys.get(keyword.trim()) : byKeys.get(phrase.keys.join(' '));
+    },
+  };
+  return aliasCache;
+}
+
+// --- curated -----------------------------------------------------------------------
+
+function curatedDrafts(index: SentenceIndex, aliases: AliasMatcher, curated: Record<string, string[]>): Draft[] {
+  const drafts: Draft[] = [];
+  for (const [name, keywords] of Object.entries(curated)) {
+    const phrases: Phrase[] = [];
+    for (const keyword of keywords) {
+      const group = aliases.groupOf(keyword);
+      if (group) {
+        phrases.push(...aliases.phrases.get(group)!);
+        continue;
+      }
+      const phrase = parsePhrase(keyword);
+      if (!phrase) continue;
+      // Curators capitalise for neatness; only short all-caps acronyms ("IT", "WHO") keep their case.
+      const acronym = phrase.case === CaseRule.AllCaps && keyword.replace(/[^\p{L}]/gu, '').length <= 5;
+      phrases.push({ ...phrase, case: acronym ? CaseRule.AllCaps : CaseRule.Any });
+    }
+    drafts.push({
+      label: name.trim(),
+      phrases,
+      keywords: [...keywords],
+      members: unionMembers(index, phrases),
+      parts: [],
+      curated: true,
+    });
+  }
+  return drafts;
+}
+
+function unionMembers(index: SentenceIndex, phrases: readonly Phrase[]): number[] {
+  if (phrases.length === 1) return index.members(phrases[0]!);
+  const all = new Set<number>();
+  for (const phrase of phrases) for (const s of index.members(phrase)) all.add(s);
+  return [...all].sort((a, b) => a - b);
+}
+
+// --- automatic ---------------------------------------------------------------------
+
+const ALIAS_PREFIX = '@';
+
+function isContent(key: string, flags: number): boolean {
+  // Acronyms that spell a stopword ("US", "IT") are left to the alias table.
+  if (flags & STOP) return false;
+  if (/^\d+(?:[.,]\d+)*$/.test(key)) return false;
+  return key.length >= 3 || ((flags & ALLCAPS) !== 0 && key.length >= 2);
+}
+
+/** Counts candidate topics: one pass over the index. */
+function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<string, CandidateStats> {
+  const stats = new Map<string, CandidateStats>();
+  const docOrdinal = new Map<string, number>();
+  const seen = new Set<string>();
+  const capital = new Map<string, boolean | null>();
+
+  const count = (key: string, doc: number, cap: boolean | null) => {
+    if (seen.has(key)) {
+      // Count each candidate once per sentence, but a capitalised use anywhere counts.
+      if (cap !== null && capital.get(key) !== true) capital.set(key, cap || (capital.get(key) ?? false));
+      return;
+    }
+    seen.add(key);
+    capital.set(key, cap);
+    let st = stats.get(key);
+    if (!st) {
+      st = { sf: 0, df: 0, spread: 0, mid: 0, capMid: 0, lastDoc: -1, docSf: 0 };
+      stats.set(key, st);
+    }
+    st.sf++;
+    if (st.lastDoc !== doc) {
+      if (st.docSf > 0) st.spread += 1 + Math.log(st.docSf);
+      st.df++;
+      st.lastDoc = doc;
+      st.docSf = 0;
+    }
+    st.docSf++;
+  };
+
+  for (let s = 0; s < index.size; s++) {
+    const slug = index.sentences[s]!.doc;
+    let doc = docOrdinal.get(slug);
+    if (doc === undefined) docOrdinal.set(slug, (doc = docOrdinal.size));
+    const keys = index.keys[s]!;
+    const flags = index.flags[s]!;
+    const n = keys.length;
+    const used = new Uint8Array(n);
+    seen.clear();
+    capital.clear();
+
+    for (let i = 0; i < n; i++) {
+      for (const { group, phrase } of aliases.byFirst.get(keys[i]!) ?? []) {
+        if (!index.matchesAt(s, i, phrase)) continue;
+        count(ALIAS_PREFIX + group.name, doc, null);
+        used.fill(1, i, i + phrase.keys.length);
+        i += phrase.keys.length - 1;
+        break;
+      }
+    }
+
+    const content = (i: number) => !used[i] && isContent(keys[i]!, flags[i]!);
+    const capAt = (i: number) => (flags[i]! & INITIAL ? null : (flags[i]! & CAP) !== 0);
+    for (let i = 0; i < n; i++) {
+      if (!content(i)) continue;
+      const key = keys[i]!;
+      if (!GENERIC.has(key)) count(key, doc, capAt(i));
+      if (i + 1 < n && content(i + 1) && !(flags[i + 1]! & BREAK)) {
+        const next = keys[i + 1]!;
+        if (!(GENERIC.has(key) && GENERIC.has(next))) {
+          const cap = capAt(i);
+          count(`${key} ${next}`, doc, cap === null ? null : cap && (flags[i + 1]! & CAP) !== 0);
+        }
+      }
+    }
+
+    // Longer names: runs of capitalised words, possibly joined by "of"/"for".
+    for (let i = 0; i < n; ) {
+      if (!content(i) || !(flags[i]! & CAP)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && !(flags[j]! & BREAK)) {
+        if (content(j) && flags[j]! & CAP) j++;
+        else if (NAME_CONNECTORS.has(keys[j]!) && j + 1 < n && content(j + 1) && flags[j + 1]! & CAP && !(flags[j + 1]! & BREAK)) j += 2;
+        else break;
+      }
+      let from = i;
+      while (from < j && TITLES.has(keys[from]!)) from++;
+      if (j - from >= 3 && j - from <= MAX_NAME_TOKENS) count(keys.slice(from, j).join(' '), doc, flags[from]! & INITIAL ? null : true);
+      i = j;
+    }
+
+    for (const [key, cap] of capital) {
+      if (cap === null) continue;
+      const st = stats.get(key)!;
+      st.mid++;
+      if (cap) st.capMid++;
+    }
+  }
+  for (const st of stats.values()) if (st.docSf > 0) st.spread += 1 + Math.log(st.docSf);
+  return stats;
+}
+
+function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
+  const T0 = performance.now();
+  const stats = countCandidates(index, aliases);
+  if (process.env.TOPIC_TIMING) console.error({ count: performance.now() - T0, candidates: stats.size });
+  const nDocs = index.docSentences.size;
+  if (nDocs === 0) return [];
+  const limit = Math.min(MAX_TOPICS, Math.round(TOPICS_PER_DOC * Math.sqrt(nDocs)));
+
+  const scored: { key: string; score: number; proper: boolean; tokens: number }[] = [];
+  for (const [key, st] of stats) {
+    if (st.sf < MIN_SUPPORT) continue;
+    if (nDocs >= MIN_DOCS_FOR_SHARE && st.df > MAX_DOC_SHARE * nDocs) continue;
+    const isAlias = key.startsWith(ALIAS_PREFIX);
+    const words = isAlias ? [] : key.split(' ');
+    const proper = isAlias || (st.mid > 0 && st.capMid >= PROPER_SHARE * st.mid);
+    if (!isAlias) {
+      if (words.some((w) => TITLES.has(w)) && (words.length <= 2 || words.every((w) => TITLES.has(w)))) continue;
+      if (words.length === 1 && (GENERIC.has(key) || (!proper && !looksLikeNoun(key)))) continue;
+      // A capitalised name of only generic words ("Last Week") is a heading, not a topic.
+      if (words.every((w) => GENERIC.has(w) || NAME_CONNECTORS.has(w))) continue;
+    }
+    const idf = Math.log((nDocs + 1) / st.df);
+    const weight = proper ? 1.5 : words.length >= 2 ? 1.3 : 1;
+    scored.push({ key, score: st.spread * idf * weight, proper, tokens: Math.max(1, words.length) });
+  }
+  scored.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+  const groups = new Map(ALIAS_GROUPS.map((g) => [ALIAS_PREFIX + g.name, g]));
+  const drafts: Draft[] = [];
+  const pool = scored.slice(0, limit * 4);
+  for (const cand of pool) {
+    const group = groups.get(cand.key);
+    const phrases: Phrase[] = group
+      ? aliases.phrases.get(group)!
+      : [{ keys: cand.key.split(' '), case: cand.proper ? CaseRule.Capitalised : CaseRule.Any }];
+    const members = unionMembers(index, phrases);
+    if (members.length < MIN_SUPPORT) continue;
+    const part = { key: cand.key, size: members.length, tokens: cand.tokens, phrase: phrases[0]!, proper: cand.proper };
+
+    const words = new Set(phrases[0]!.keys);
+    const twin = drafts.find((d) => {
+      const related = !group && !d.group && d.parts.some((p) => p.phrase.keys.some((k) => words.has(k)));
+      return jaccard(d.members, members, related ? MERGE_JACCARD_RELATED : MERGE_JACCARD) >= (related ? MERGE_JACCARD_RELATED : MERGE_JACCARD);
+    });
+    if (twin) {
+      // Same sentences under another word: one topic with both keywords.
+      if (twin.group && group) continue;
+      twin.members = mergeSorted(twin.members, members);
+      twin.phrases.push(...phrases);
+      twin.parts.push(part);
+      if (group) twin.group = group;
+      continue;
+    }
+    if (drafts.length >= limit) continue;
+    drafts.push({ label: '', phrases: [...phrases], keywords: [], members, parts: [part], group, curated: false });
+  }
+
+  for (const d of drafts) {
+    if (d.group) {
+      d.label = d.group.name;
+      d.keywords = [...d.group.terms];
+      for (const p of d.parts) if (!p.key.startsWith(ALIAS_PREFIX)) d.keywords.push(surfaceOf(index, p.phrase, p.proper));
+      continue;
+    }
+    // Name after the most specific keyword that still covers half the topic:
+    // "Energy deal" rather than "Energy" when the two were merged.
+    const best = [...d.parts].sort((a, b) => {
+      const aOk = a.size * 2 >= d.members.length ? 1 : 0;
+      const bOk = b.size * 2 >= d.members.length ? 1 : 0;
+      return bOk - aOk || b.tokens - a.tokens;
+    })[0]!;
+    d.label = displayName(surfaceOf(index, best.phrase, best.proper));
+    d.keywords = d.parts.map((p) => surfaceOf(index, p.phrase, p.proper));
+  }
+  return drafts;
+}
+
+/** The phrase's most common spelling in the text; lower-cased unless it is a name. */
+function surfaceOf(index: SentenceIndex, phrase: Phrase, proper: boolean): string {
+  const counts = new Map<string, number>();
+  let checked = 0;
+  for (const s of index.members(phrase)) {
+    for (const i of index.positions(s, phrase)) {
+      const text = index.surface(s, i, i + phrase.keys.length).replace(/\s+/g, ' ');
+      const shown = proper ? text : text.toLowerCase();
+      counts.set(shown, (counts.get(shown) ?? 0) + 1);
+    }
+    if (++checked >= 200) break;
+  }
+  let best = phrase.keys.join(' ');
+  let most = 0;
+  for (const [text, n] of counts) {
+    if (n > most || (n === most && text < best)) {
+      best = text;
+      most = n;
+    }
+  }
+  return best.replace(/['’]s$/u, '');
+}
+
+/**
+ * Rough English morphology: adverbs ("comprehensively") and past forms ("reached")
+ * describe, they are not subjects. Nouns that merely look like them are kept.
+ */
+function looksLikeNoun(word: string): boolean {
+  if (word.length >= 7 && word.endsWith('ly') && !/(?:mbly|pply|oly|aly)$/.test(word)) return false;
+  if (word.length >= 6 && word.endsWith('ed') && !word.endsWith('eed')) return false;
+  return true;
+}
+
+function displayName(surface: string): string {
+  return surface.charAt(0).toUpperCase() + surface.slice(1);
+}
+
+/** Jaccard similarity of two ascending lists; 0 early when it cannot reach `atLeast`. */
+function jaccard(a: readonly number[], b: readonly number[], atLeast: number): number {
+  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
+  if (small.length < atLeast * large.length) return 0;
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  while (i < small.length && j < large.length) {
+    if (small[i] === large[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (small[i]! < large[j]!) i++;
+    else j++;
+  }
+  return shared / (small.length + large.length - shared);
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      out.push(x!);
+      i++;
+    } else if (x === undefined || y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}

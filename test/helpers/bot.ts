@@ -1,0 +1,48 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startBot, type Bot } from '../../src/discord/bot.js';
+import { loadCommands } from '../../src/interactions/registry.js';
+import { Library } from '../../src/library.js';
+import { silentLogger } from '../../src/log.js';
+import { startFakeDiscord } from '../fake-discord/server.js';
+
+export const REPO = path.resolve(import.meta.dirname, '../..');
+
+/** A temporary DATA_DIR holding the bundled data plus any extra files. */
+export async function tempDataDir(extra: Record<string, string> = {}): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'dossier-data-'));
+  await cp(path.join(REPO, 'data'), dir, { recursive: true });
+  for (const [name, text] of Object.entries(extra)) await writeFile(path.join(dir, name), text);
+  return dir;
+}
+
+export interface Harness {
+  fake: Awaited<ReturnType<typeof startFakeDiscord>>;
+  bot: Bot;
+  library: Library;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The real discord.js client, logged into the loopback fake, serving the real command modules. */
+export async function startHarness(extra: Record<string, string> = {}): Promise<Harness> {
+  const fake = await startFakeDiscord({ token: 'fake-bot-token-for-dossier-tests' });
+  const dataDir = await tempDataDir(extra);
+  const library = await Library.load(dataDir);
+  const commands = await loadCommands();
+  const bot = await startBot({ token: fake.token, apiUrl: fake.apiUrl, getLibrary: () => library, commands, logger: silentLogger });
+  await bot.ready;
+  return {
+    fake,
+    bot,
+    library,
+    dataDir,
+    async close() {
+      // The client first: otherwise it keeps reconnecting to the closed fake.
+      await bot.stop();
+      await fake.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { isByline, isSummarizable, summarize, summaryLength, summarySize } from '../../src/summary/index.js';
+import type { Point } from '../../src/types.js';
+
+/** One paragraph per entry; sentences split on '. ' (enough for hand-written text). */
+function points(slug: string, paragraphs: string[], startId = 0): Point[] {
+  const out: Point[] = [];
+  paragraphs.forEach((para, p) => {
+    const sentences = para.split(/(?<=\.) /);
+    sentences.forEach((text, s) => {
+      out.push({
+        id: startId + out.length,
+        citation: `${slug}#p${p + 1}.s${s + 1}`,
+        doc: slug,
+        kind: 'sentence',
+        paragraph: p + 1,
+        sentence: s + 1,
+        text,
+      });
+    });
+  });
+  return out;
+}
+
+const ENERGY = [
+  'Pakistan and Russia discussed a long-term energy deal covering oil and gas supplies.',
+  'The weather in Astana was unusually warm for the time of year, locals said.',
+  'Russian oil shipments to Pakistan were suspended last year over payment disputes.',
+  'Officials said the energy deal depends on a payment mechanism for Russian oil.',
+  'A local football club celebrated its anniversary with fireworks over the river.',
+  'Gas pipeline talks between the two countries stalled over pricing and payment.',
+  'The famous bakery on the main square sells cinnamon rolls every single morning.',
+  'Pakistan fears American sanctions if it buys Russian oil and gas under the deal.',
+  'Analysts expect the energy partnership with Russia to remain limited for now.',
+];
+const PERIPHERAL = [/weather/, /football/, /bakery/];
+
+describe('summarize', () => {
+  it('GIVEN a text with on-topic and off-topic sentences THEN picks central ones', () => {
+    const pts = points('energy', [ENERGY.join(' ')]);
+    for (const positionWeight of [0, undefined]) {
+      const summary = summarize(pts, { positionWeight });
+      expect(summary.length).toBeGreaterThanOrEqual(2);
+      for (const p of summary) for (const re of PERIPHERAL) expect(p.text).not.toMatch(re);
+    }
+  });
+
+  it('GIVEN candidates THEN returns the very input objects, in source order', () => {
+    const pts = points('energy', [ENERGY.slice(0, 5).join(' '), ENERGY.slice(5).join(' ')]);
+    const summary = summarize(pts, { max: 5 });
+    for (const p of summary) expect(pts).toContain(p);
+    const order = summary.map((p) => pts.indexOf(p));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('GIVEN the same input twice THEN gives the same summary', () => {
+    const pts = points('energy', [ENERGY.join(' ')]);
+    expect(summarize(pts).map((p) => p.citation)).toEqual(summarize(pts).map((p) => p.citation));
+    expect(summarize([...pts]).map((p) => p.citation)).toEqual(summarize(pts).map((p) => p.citation));
+  });
+
+  it('GIVEN short material THEN gives fewer sentences; GIVEN long material THEN at most max', () => {
+    expect(summarize(points('a', [ENERGY.slice(0, 3).join(' ')]))).toHaveLength(2);
+    const long = points('b', [[...ENERGY, ...ENERGY.map((s) => s.replace('.', ' again this week.'))].join(' ')]);
+    const five = summarize(long, { max: 5 });
+    expect(five.length).toBeGreaterThanOrEqual(2);
+    expect(five.length).toBeLessThanOrEqual(5);
+    expect(summarize(long, { max: 3 }).length).toBeLessThanOrEqual(3);
+    expect(summarize(long, { min: 3, max: 3 })).toHaveLength(3);
+  });
+
+  it('GIVEN one usable sentence THEN returns just it; GIVEN none THEN returns []', () => {
+    expect(summarize(points('a', [ENERGY[0]!]))).toHaveLength(1);
+    expect(summarize([])).toEqual([]);
+    expect(summarize(points('a', ['By Jane Doe. Short one.']))).toEqual([]);
+  });
+
+  it('GIVEN bylines, datelines and fragments THEN never picks them', () => {
+    const furniture = [
+      'By . Associated Press .',
+      'PUBLISHED: . 14:11 EST, 25 October 2013 .',
+      'UPDATED: . 15:36 EST, 25 October 2013 .',
+      'Last updated at 1:25 AM on 3rd August 2011 .',
+      'CNN —',
+      'By Jane Doe and John Smith for MailOnline',
+      'Scroll down for video.',
+    ];
+    const pts = [
+      ...furniture.map((text, i): Point => ({ id: i, citation: `x#p1.s${i + 1}`, doc: 'x', kind: 'sentence', paragraph: 1, sentence: i + 1, text })),
+      ...points('x', ['', ENERGY.join(' ')], furniture.length).filter((p) => p.text),
+    ];
+    const summary = summarize(pts, { positionWeight: 1 });
+    expect(summary.length).toBeGreaterThanOrEqual(2);
+    for (const p of summary) expect(furniture).not.toContain(p.text);
+  });
+
+  it('GIVEN paragraph points THEN ignores them', () => {
+    const para: Point = { id: 99, citation: 'x#p1', doc: 'x', kind: 'paragraph', paragraph: 1, text: ENERGY.join(' ') };
+    const pts = [para, ...points('x', [ENERGY.join(' ')])];
+    expect(summarize(pts)).not.toContain(para);
+  });
+
+  it('GIVEN near-duplicate sentences THEN does not pick both', () => {
+    const text = [
+      'Russia and Pakistan signed an energy deal for Russian oil in Astana on Thursday.',
+      'Russia and Pakistan signed an energy deal for Russian oil in Astana on Thursday, officials said.',
+      ...ENERGY.slice(2),
+    ].join(' ');
+    const summary = summarize(points('dup', [text]));
+    expect(summary.filter((p) => p.text.startsWith('Russia and Pakistan signed')).length).toBeLessThanOrEqual(1);
+  });
+
+  it('GIVEN a caller-supplied idf THEN centrality follows it', () => {
+    const text = [...ENERGY, 'Locals queue at the bakery for its cinnamon rolls before work.'].join(' ');
+    const pts = points('energy', [text]);
+    const bakery = (ps: Point[]) => ps.filter((p) => p.text.includes('bakery')).length;
+    expect(bakery(summarize(pts))).toBe(0);
+    // A library in which only bakery words are rare makes the bakery the subject.
+    const idf = (t: string) => (['bakery', 'cinnamon', 'roll'].includes(t) ? 5 : 0.01);
+    expect(bakery(summarize(pts, { idf }))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('isByline / isSummarizable', () => {
+  it.each([
+    'By Jane Doe',
+    'By . Associated Press . ',
+    'PUBLISHED: . ',
+    'UPDATED: . 15:36 EST, 25 October 2013 .',
+    'Last updated at 1:25 AM on 3rd August 2011 .',
+    'CNN —',
+    '14:11 EST, 25 October 2013 .',
+  ])('GIVEN %j THEN it is a byline', (text) => {
+    expect(isByline(text)).toBe(true);
+    expect(isSummarizable(text)).toBe(false);
+  });
+
+  it.each([
+    'By the time he arrived, the talks had already collapsed.',
+    'Updated figures show exports rose by a third in May.',
+    'Bishop John Folda (pictured) has exposed hundreds of church members to hepatitis A.',
+    '(CNN) -- Ralph Mata was an internal affairs lieutenant for the Miami-Dade police.',
+  ])('GIVEN %j THEN it is a real sentence', (text) => {
+    expect(isByline(text)).toBe(false);
+    expect(isSummarizable(text)).toBe(true);
+  });
+
+  it('GIVEN fewer than six words THEN is a fragment', () => {
+    expect(isSummarizable('She died later from injuries.')).toBe(false);
+    expect(isSummarizable('She died later from her injuries.')).toBe(true);
+  });
+});
+
+describe('summaryLength / summarySize', () => {
+  it('maps short/medium/long to 2/3/5, defaulting to medium', () => {
+    expect(summaryLength('short')).toBe(2);
+    expect(summaryLength('medium')).toBe(3);
+    expect(summaryLength('long')).toBe(5);
+    expect(summaryLength('LONG')).toBe(5);
+    expect(summaryLength(undefined)).toBe(3);
+    expect(summaryLength('huge')).toBe(3);
+  });
+
+  it('gives about a third of the candidates within [min, max]', () => {
+    expect(summarySize(1)).toBe(1);
+    expect(summarySize(3)).toBe(2);
+    expect(summarySize(9)).toBe(3);
+    expect(summarySize(12)).toBe(4);
+    expect(summarySize(100)).toBe(5);
+    expect(summarySize(100, 2, 3)).toBe(3);
+  });
+});
