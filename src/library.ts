@@ -40,7 +40,7 @@ export class Library {
 
   constructor(
     readonly docs: readonly Doc[],
-    curated?: Record<string, string[]>,
+    readonly curated?: Record<string, string[]>,
   ) {
     for (const doc of docs) this.bySlug.set(doc.slug, doc);
     this.points = pointsOf(docs);
@@ -66,6 +66,16 @@ export class Library {
       'library loaded',
     );
     return library;
+  }
+
+  /**
+   * A new snapshot with documents added (or replaced, by slug) and removed.
+   * This one is untouched, so requests in flight keep a consistent view.
+   */
+  with(changes: { add?: readonly Doc[]; remove?: readonly string[]; curated?: Record<string, string[]> }): Library {
+    const replaced = new Set([...(changes.remove ?? []), ...(changes.add ?? []).map((d) => d.slug)]);
+    const docs = [...this.docs.filter((d) => !replaced.has(d.slug)), ...(changes.add ?? [])];
+    return new Library(docs, changes.curated ?? this.curated);
   }
 
   doc(slug: string): Doc | undefined {

@@ -110,6 +110,18 @@ function localIdf(termLists: readonly (readonly string[])[]): (t: string) => num
   return (t) => Math.log((n + 1) / ((df.get(t) ?? 0) + 1)) + 1;
 }
 
+const usableCache = new WeakMap<Point, boolean>();
+
+/** `isSummarizable`, memoised: topic summaries revisit the same sentences. */
+function usable(point: Point): boolean {
+  let ok = usableCache.get(point);
+  if (ok === undefined) {
+    ok = isSummarizable(point.text);
+    usableCache.set(point, ok);
+  }
+  return ok;
+}
+
 /**
  * Picks 2–5 central sentence points from `candidates` (fewer when the material is
  * short), and returns them in the order given, which callers keep in source order.
@@ -122,7 +134,7 @@ export function summarize(candidates: readonly Point[], opts: SummarizeOptions =
 
   const pool: { point: Point; order: number; terms: readonly string[] }[] = [];
   candidates.forEach((point, order) => {
-    if (point.kind !== 'sentence' || !isSummarizable(point.text)) return;
+    if (point.kind !== 'sentence' || !usable(point)) return;
     const terms = termsOf(point);
     if (terms.length > 0) pool.push({ point, order, terms });
   });

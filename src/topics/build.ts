@@ -235,33 +235,50 @@ function unionMembers(index: SentenceIndex, phrases: readonly Phrase[]): number[
 
 const ALIAS_PREFIX = '@';
 
-function isContent(key: string, flags: number): boolean {
-  // Acronyms that spell a stopword ("US", "IT") are left to the alias table.
-  if (flags & STOP) return false;
-  if (/^\d+(?:[.,]\d+)*$/.test(key)) return false;
-  return key.length >= 3 || ((flags & ALLCAPS) !== 0 && key.length >= 2);
+// Per-key properties, computed once per distinct key rather than per token.
+const K_CONTENT = 1; // may be (part of) a topic: not a number, at least 3 letters
+const K_SHORT = 2; // two characters: a topic only as an acronym ("AI", "EU")
+const K_GENERIC = 4;
+const K_TITLE = 8;
+const K_CONNECTOR = 16;
+
+function keyInfo(index: SentenceIndex): Uint8Array {
+  const info = new Uint8Array(index.keyNames.length);
+  index.keyNames.forEach((key, id) => {
+    let f = 0;
+    if (!/^\d+(?:[.,]\d+)*$/.test(key)) {
+      if (key.length >= 3) f |= K_CONTENT;
+      else if (key.length === 2) f |= K_SHORT;
+    }
+    if (GENERIC.has(key)) f |= K_GENERIC;
+    if (TITLES.has(key)) f |= K_TITLE;
+    if (NAME_CONNECTORS.has(key)) f |= K_CONNECTOR;
+    info[id] = f;
+  });
+  return info;
 }
 
-/** Counts candidate topics: one pass over the index. */
+/**
+ * Counts candidate topics in one pass over the index. Keys are numbers while
+ * counting (a word's id; a pair's ids combined; an alias group's negative index),
+ * which keeps hundreds of thousands of candidates cheap; only the well-supported
+ * ones are turned into strings at the end.
+ */
 function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<string, CandidateStats> {
-  const stats = new Map<string, CandidateStats>();
+  const info = keyInfo(index);
+  const V = index.keyNames.length;
+  const stats = new Map<number, CandidateStats>();
+  const names = new Map<string, CandidateStats>();
   const docOrdinal = new Map<string, number>();
-  const seen = new Set<string>();
-  const capital = new Map<string, boolean | null>();
+  // Per sentence: candidates seen, and whether one was capitalised mid-sentence (null: only at a start).
+  const capital = new Map<number | string, boolean | null>();
+  const aliasByFirst = new Map<number, { group: number; phrase: Phrase }[]>();
+  for (const [key, entries] of aliases.byFirst) {
+    const id = index.idOf(key);
+    if (id >= 0) aliasByFirst.set(id, entries.map((e) => ({ group: ALIAS_GROUPS.indexOf(e.group), phrase: e.phrase })));
+  }
 
-  const count = (key: string, doc: number, cap: boolean | null) => {
-    if (seen.has(key)) {
-      // Count each candidate once per sentence, but a capitalised use anywhere counts.
-      if (cap !== null && capital.get(key) !== true) capital.set(key, cap || (capital.get(key) ?? false));
-      return;
-    }
-    seen.add(key);
-    capital.set(key, cap);
-    let st = stats.get(key);
-    if (!st) {
-      st = { sf: 0, df: 0, spread: 0, mid: 0, capMid: 0, lastDoc: -1, docSf: 0 };
-      stats.set(key, st);
-    }
+  const bump = (st: CandidateStats, doc: number) => {
     st.sf++;
     if (st.lastDoc !== doc) {
       if (st.docSf > 0) st.spread += 1 + Math.log(st.docSf);
@@ -271,39 +288,58 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
     }
     st.docSf++;
   };
+  const fresh = (): CandidateStats => ({ sf: 0, df: 0, spread: 0, mid: 0, capMid: 0, lastDoc: -1, docSf: 0 });
+  const count = (key: number | string, doc: number, cap: boolean | null) => {
+    if (capital.has(key)) {
+      // Once per sentence, but a capitalised use anywhere in it counts.
+      if (cap !== null && capital.get(key) !== true) capital.set(key, cap || capital.get(key) === true);
+      return;
+    }
+    capital.set(key, cap);
+    const table = typeof key === 'number' ? stats : names;
+    let st = (table as Map<number | string, CandidateStats>).get(key);
+    if (!st) (table as Map<number | string, CandidateStats>).set(key, (st = fresh()));
+    bump(st, doc);
+  };
+  const statOf = (key: number | string) => (typeof key === 'number' ? stats.get(key) : names.get(key))!;
 
   for (let s = 0; s < index.size; s++) {
     const slug = index.sentences[s]!.doc;
     let doc = docOrdinal.get(slug);
     if (doc === undefined) docOrdinal.set(slug, (doc = docOrdinal.size));
-    const keys = index.keys[s]!;
-    const flags = index.flags[s]!;
-    const n = keys.length;
+    const ids = index.ids(s);
+    const flags = index.flags(s);
+    const n = ids.length;
     const used = new Uint8Array(n);
-    seen.clear();
     capital.clear();
 
     for (let i = 0; i < n; i++) {
-      for (const { group, phrase } of aliases.byFirst.get(keys[i]!) ?? []) {
+      for (const { group, phrase } of aliasByFirst.get(ids[i]!) ?? []) {
         if (!index.matchesAt(s, i, phrase)) continue;
-        count(ALIAS_PREFIX + group.name, doc, null);
+        count(-1 - group, doc, null);
         used.fill(1, i, i + phrase.keys.length);
         i += phrase.keys.length - 1;
         break;
       }
     }
 
-    const content = (i: number) => !used[i] && isContent(keys[i]!, flags[i]!);
+    const content = (i: number) => {
+      if (used[i] || flags[i]! & STOP) return false;
+      const k = info[ids[i]!]!;
+      // Acronyms that spell a stopword ("US", "IT") are left to the alias table.
+      return (k & K_CONTENT) !== 0 || ((k & K_SHORT) !== 0 && (flags[i]! & ALLCAPS) !== 0);
+    };
     const capAt = (i: number) => (flags[i]! & INITIAL ? null : (flags[i]! & CAP) !== 0);
     for (let i = 0; i < n; i++) {
       if (!content(i)) continue;
-      const key = keys[i]!;
-      if (!GENERIC.has(key)) count(key, doc, capAt(i));
+      const id = ids[i]!;
+      const generic = info[id]! & K_GENERIC;
+      if (!generic) count(id, doc, capAt(i));
       if (i + 1 < n && content(i + 1) && !(flags[i + 1]! & BREAK)) {
-        const next = keys[i + 1]!;
-        if (!(GENERIC.has(key) && GENERIC.has(next))) {
+        const next = ids[i + 1]!;
+        if (!(generic && info[next]! & K_GENERIC)) {
           const cap = capAt(i);
-          count(`${key} ${next}`, doc, cap === null ? null : cap && (flags[i + 1]! & CAP) !== 0);
+          count(V + id * V + next, doc, cap === null ? null : cap && (flags[i + 1]! & CAP) !== 0);
         }
       }
     }
@@ -317,24 +353,41 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
       let j = i + 1;
       while (j < n && !(flags[j]! & BREAK)) {
         if (content(j) && flags[j]! & CAP) j++;
-        else if (NAME_CONNECTORS.has(keys[j]!) && j + 1 < n && content(j + 1) && flags[j + 1]! & CAP && !(flags[j + 1]! & BREAK)) j += 2;
+        else if (info[ids[j]!]! & K_CONNECTOR && j + 1 < n && content(j + 1) && flags[j + 1]! & CAP && !(flags[j + 1]! & BREAK)) j += 2;
         else break;
       }
       let from = i;
-      while (from < j && TITLES.has(keys[from]!)) from++;
-      if (j - from >= 3 && j - from <= MAX_NAME_TOKENS) count(keys.slice(from, j).join(' '), doc, flags[from]! & INITIAL ? null : true);
+      while (from < j && info[ids[from]!]! & K_TITLE) from++;
+      if (j - from >= 3 && j - from <= MAX_NAME_TOKENS) {
+        count(Array.from(ids.subarray(from, j)).join(','), doc, flags[from]! & INITIAL ? null : true);
+      }
       i = j;
     }
 
     for (const [key, cap] of capital) {
       if (cap === null) continue;
-      const st = stats.get(key)!;
+      const st = statOf(key);
       st.mid++;
       if (cap) st.capMid++;
     }
   }
-  for (const st of stats.values()) if (st.docSf > 0) st.spread += 1 + Math.log(st.docSf);
-  return stats;
+
+  const out = new Map<string, CandidateStats>();
+  const finish = (st: CandidateStats) => {
+    if (st.docSf > 0) st.spread += 1 + Math.log(st.docSf);
+    st.docSf = 0;
+    return st.sf >= MIN_SUPPORT;
+  };
+  for (const [key, st] of stats) {
+    if (!finish(st)) continue;
+    if (key < 0) out.set(ALIAS_PREFIX + ALIAS_GROUPS[-1 - key]!.name, st);
+    else if (key < V) out.set(index.keyNames[key]!, st);
+    else out.set(`${index.keyNames[Math.floor((key - V) / V)]} ${index.keyNames[(key - V) % V]}`, st);
+  }
+  for (const [key, st] of names) {
+    if (finish(st)) out.set(key.split(',').map((id) => index.keyNames[Number(id)]).join(' '), st);
+  }
+  return out;
 }
 
 function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {

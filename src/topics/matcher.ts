@@ -1,4 +1,4 @@
-import { lightStem } from '../summary/terms.js';
+import { isContentTerm, lightStem, primeTerms } from '../summary/terms.js';
 import { STOPWORDS, tokenize } from '../text/normalize.js';
 import type { Point } from '../types.js';
 
@@ -29,12 +29,26 @@ export function keyOf(norm: string): string {
   return lightStem(norm);
 }
 
-function flagsOf(original: string): number {
-  let f = 0;
-  const first = original[0] ?? '';
-  if (first !== first.toLowerCase()) f |= CAP;
-  if (/\p{L}/u.test(original) && original === original.toUpperCase()) f |= ALLCAPS;
-  return f;
+/** CAP and ALLCAPS for text[start, end); ASCII without allocating, the rest by case mapping. */
+function caseFlags(text: string, start: number, end: number): number {
+  let upper = 0;
+  let lower = 0;
+  let other = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+    else if (c >= 128) other = true;
+  }
+  if (other) {
+    const original = text.slice(start, end);
+    const first = original[0] ?? '';
+    let f = first !== first.toLowerCase() ? CAP : 0;
+    if (/\p{L}/u.test(original) && original === original.toUpperCase()) f |= ALLCAPS;
+    return f;
+  }
+  const c0 = text.charCodeAt(start);
+  return (c0 >= 65 && c0 <= 90 ? CAP : 0) | (upper > 0 && lower === 0 ? ALLCAPS : 0);
 }
 
 /** Parses a keyword as written ("US", "energy deal", "Turkey") into a phrase. */
@@ -61,12 +75,24 @@ export function parsePhrase(keyword: string, notAfter?: readonly string[]): Phra
  */
 export class SentenceIndex {
   readonly sentences: Point[] = [];
-  readonly keys: string[][] = [];
-  readonly flags: Uint8Array[] = [];
+  /**
+   * Token key ids and flags of all sentences end to end; sentence s owns
+   * [offsets[s], offsets[s + 1]). Flat arrays keep millions of tokens out of the
+   * garbage collector's way.
+   */
+  private tokenIds = new Int32Array(1 << 16);
+  private tokenFlags = new Uint8Array(1 << 16);
+  private offsets: number[] = [0];
+  /** Key id → key. */
+  readonly keyNames: string[] = [];
   /** Sentence count per document slug. */
   readonly docSentences = new Map<string, number>();
-  private readonly postings = new Map<string, number[]>();
-  private readonly intern = new Map<string, string>();
+  private readonly keyIds = new Map<string, number>();
+  /** Key id → ascending indices of the sentences using it. */
+  private readonly postings: number[][] = [];
+  /** Folded word → key id, STOP flag, and whether summaries count it; the vocabulary is far smaller than the text. */
+  private readonly words = new Map<string, { id: number; stop: number; content: boolean }>();
+  private readonly phraseIds = new WeakMap<Phrase, number[]>();
 
   constructor(points: readonly Point[]) {
     for (const point of points) {
@@ -76,71 +102,131 @@ export class SentenceIndex {
       this.docSentences.set(point.doc, (this.docSentences.get(point.doc) ?? 0) + 1);
       const text = point.text;
       const tokens = tokenize(text);
-      const keys: string[] = new Array(tokens.length);
-      const flags = new Uint8Array(tokens.length);
+      const base = this.offsets[index]!;
+      this.reserve(base + tokens.length);
+      const ids = this.tokenIds;
+      const flags = this.tokenFlags;
+      const terms: string[] = [];
       let prevEnd = 0;
-      tokens.forEach((t, i) => {
-        let key = keyOf(t.norm);
-        const interned = this.intern.get(key);
-        if (interned === undefined) this.intern.set(key, key);
-        else key = interned;
-        keys[i] = key;
-        const gap = text.slice(prevEnd, t.start);
-        let f = flagsOf(text.slice(t.start, t.end));
-        if (i > 0 && BREAK_CHARS.test(gap)) f |= BREAK;
-        if (i === 0 || OPENERS.test(gap)) f |= INITIAL;
-        if (STOPWORDS.has(t.norm) || STOPWORDS.has(key)) f |= STOP;
-        flags[i] = f;
+      for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        let word = this.words.get(t.norm);
+        if (!word) {
+          const key = keyOf(t.norm);
+          const stop = STOPWORDS.has(t.norm) || STOPWORDS.has(key) ? STOP : 0;
+          word = { id: this.idFor(key), stop, content: isContentTerm(t.norm, key) };
+          this.words.set(t.norm, word);
+        }
+        ids[base + i] = word.id;
+        if (word.content) terms.push(this.keyNames[word.id]!);
+        let f = caseFlags(text, t.start, t.end) | word.stop;
+        if (i === 0) f |= INITIAL;
+        else if (t.start - prevEnd !== 1 || text.charCodeAt(prevEnd) !== 32) {
+          const gap = text.slice(prevEnd, t.start);
+          if (BREAK_CHARS.test(gap)) f |= BREAK;
+          if (OPENERS.test(gap)) f |= INITIAL;
+        }
+        flags[base + i] = f;
         prevEnd = t.end;
-        const list = this.postings.get(key);
-        if (!list) this.postings.set(key, [index]);
-        else if (list[list.length - 1] !== index) list.push(index);
-      });
-      this.keys.push(keys);
-      this.flags.push(flags);
+        const list = this.postings[word.id]!;
+        if (list[list.length - 1] !== index) list.push(index);
+      }
+      this.offsets.push(base + tokens.length);
+      primeTerms(point, terms);
     }
+  }
+
+  private reserve(length: number): void {
+    if (length <= this.tokenIds.length) return;
+    let size = this.tokenIds.length;
+    while (size < length) size *= 2;
+    const ids = new Int32Array(size);
+    ids.set(this.tokenIds);
+    const flags = new Uint8Array(size);
+    flags.set(this.tokenFlags);
+    this.tokenIds = ids;
+    this.tokenFlags = flags;
+  }
+
+  /** Key ids of sentence s's tokens (a view, valid until the index changes: it never does after construction). */
+  ids(s: number): Int32Array {
+    return this.tokenIds.subarray(this.offsets[s]!, this.offsets[s + 1]!);
+  }
+
+  flags(s: number): Uint8Array {
+    return this.tokenFlags.subarray(this.offsets[s]!, this.offsets[s + 1]!);
+  }
+
+  private idFor(key: string): number {
+    let id = this.keyIds.get(key);
+    if (id === undefined) {
+      id = this.keyNames.length;
+      this.keyIds.set(key, id);
+      this.keyNames.push(key);
+      this.postings.push([]);
+    }
+    return id;
   }
 
   get size(): number {
     return this.sentences.length;
   }
 
+  /** Id of a key, or -1 when no sentence uses it. */
+  idOf(key: string): number {
+    return this.keyIds.get(key) ?? -1;
+  }
+
   /** Number of sentences using the key. */
   frequency(key: string): number {
-    return this.postings.get(key)?.length ?? 0;
+    const id = this.keyIds.get(key);
+    return id === undefined ? 0 : this.postings[id]!.length;
+  }
+
+  private resolve(phrase: Phrase): number[] {
+    let ids = this.phraseIds.get(phrase);
+    if (!ids) {
+      ids = phrase.keys.map((k) => this.idOf(k));
+      this.phraseIds.set(phrase, ids);
+    }
+    return ids;
   }
 
   /** Whether the phrase occurs in sentence `s` starting at token `i`. */
   matchesAt(s: number, i: number, phrase: Phrase): boolean {
-    const keys = this.keys[s]!;
-    const flags = this.flags[s]!;
-    const n = phrase.keys.length;
-    if (i + n > keys.length) return false;
+    const want = this.resolve(phrase);
+    const ids = this.tokenIds;
+    const flags = this.tokenFlags;
+    const at = this.offsets[s]! + i;
+    const n = want.length;
+    if (at + n > this.offsets[s + 1]!) return false;
     for (let j = 0; j < n; j++) {
-      if (keys[i + j] !== phrase.keys[j]) return false;
-      const f = flags[i + j]!;
+      if (ids[at + j] !== want[j]) return false;
+      const f = flags[at + j]!;
       if (j > 0 && f & BREAK) return false;
       if (phrase.case === CaseRule.AllCaps && !(f & ALLCAPS)) return false;
       if (phrase.case === CaseRule.Capitalised && !(f & CAP) && !(f & STOP)) return false;
     }
-    if (phrase.notAfter && i > 0 && !(flags[i]! & BREAK) && phrase.notAfter.has(keys[i - 1]!)) return false;
+    if (phrase.notAfter && i > 0 && !(flags[at]! & BREAK) && phrase.notAfter.has(this.keyNames[ids[at - 1]!]!)) return false;
     return true;
   }
 
   /** Token positions in sentence `s` where the phrase starts. */
   positions(s: number, phrase: Phrase): number[] {
     const out: number[] = [];
-    const keys = this.keys[s]!;
-    for (let i = 0; i < keys.length; i++) if (this.matchesAt(s, i, phrase)) out.push(i);
+    const first = this.resolve(phrase)[0];
+    const from = this.offsets[s]!;
+    const to = this.offsets[s + 1]!;
+    for (let i = from; i < to; i++) if (this.tokenIds[i] === first && this.matchesAt(s, i - from, phrase)) out.push(i - from);
     return out;
   }
 
   /** Indices of the sentences containing the phrase, ascending. */
   members(phrase: Phrase): number[] {
     let rarest: number[] | undefined;
-    for (const key of phrase.keys) {
-      const list = this.postings.get(key);
-      if (!list) return [];
+    for (const id of this.resolve(phrase)) {
+      if (id < 0) return [];
+      const list = this.postings[id]!;
       if (!rarest || list.length < rarest.length) rarest = list;
     }
     return (rarest ?? []).filter((s) => this.positions(s, phrase).length > 0);
