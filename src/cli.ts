@@ -19,6 +19,7 @@ const USAGE = `Usage: dossier <command> [arguments] [--json]
   topic <name>                                      one topic's summary
   summary [--document SLUG] [--length short|medium|long]
   sources                                           the documents loaded
+  digest [--timezone ZONE] [--topics a,b]           today's brief: key points per topic, new documents
   help
 
 With --json, stdout carries exactly one JSON document (or one per line with --stdin); logs go to stderr.`;
@@ -48,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       document: { type: 'string' },
       context: { type: 'string' },
       length: { type: 'string' },
+      timezone: { type: 'string' },
+      topics: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,6 +64,18 @@ async function main(argv: string[]): Promise<number> {
   const library = await Library.load(config.dataDir, logger);
   const arg = rest.join(' ').trim();
 
+  if (command === 'digest') {
+    const { printDigest } = await import('./digest/cli.js');
+    const { replyToText } = await import('./console/render.js');
+    await printDigest(library, {
+      json: flags.json,
+      timezone: flags.timezone,
+      topics: flags.topics,
+      databasePath: config.databasePath,
+      write: (text) => process.stdout.write(`${flags.json ? text : replyToText({ content: text })}\n`),
+    });
+    return 0;
+  }
   if (!flags.json) {
     const commands = await loadCommands();
     const session = createSession(() => library, commands, logger);

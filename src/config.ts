@@ -18,6 +18,7 @@ const schema = z.object({
     z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8080/api' }),
   ),
   DATA_DIR: optional(z.string()),
+  DATABASE_PATH: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
 });
@@ -29,6 +30,8 @@ export interface Config {
   /** REST base without the version, e.g. http://127.0.0.1:8080/api (discord.js appends /v10). */
   apiUrl?: string;
   dataDir: string;
+  /** SQLite file for the daily brief's settings and log. */
+  databasePath: string;
   logLevel: string;
   production: boolean;
 }
@@ -53,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     guildId: e.DISCORD_GUILD_ID,
     apiUrl: e.DISCORD_API_URL?.replace(/\/+$/, '').replace(/\/v\d+$/, ''),
     dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
+    // Default inside a dot-folder of DATA_DIR: the document loader skips dot-folders.
+    databasePath: e.DATABASE_PATH ? path.resolve(cwd, e.DATABASE_PATH) : path.join(path.resolve(cwd, e.DATA_DIR ?? 'data'), '.dossier', 'dossier.db'),
     logLevel: e.LOG_LEVEL ?? 'info',
     production: e.NODE_ENV === 'production',
   };

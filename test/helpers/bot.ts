@@ -46,3 +46,13 @@ export async function startHarness(extra: Record<string, string> = {}): Promise<
     },
   };
 }
+
+/** Registers the real command definitions in the fake's guild, as `npm run deploy` would, so option types come from them. */
+export async function registerCommands(fake: Harness['fake']): Promise<void> {
+  const commands = await loadCommands();
+  await fetch(`${fake.apiUrl}/v10/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`, {
+    method: 'PUT',
+    headers: { authorization: `Bot ${fake.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify([...commands.values()].map((c) => c.data)),
+  });
+}

@@ -1,0 +1,111 @@
+import type { Logger } from '../log.js';
+import { renderBrief } from './brief.js';
+import { due, localDate, nextRun } from './schedule.js';
+import { briefNonce } from './sender.js';
+import type { DigestService } from './service.js';
+import type { GuildSettings } from './store.js';
+
+/** How often the loop looks for due briefs; a brief is at most this late. */
+export const DEFAULT_TICK_MS = 30_000;
+/**
+ * A claim this old whose owner never finished was left by a crash between claim
+ * and send; it is retried with the same nonces, so a part that did reach Discord
+ * is not posted again.
+ */
+export const STALE_CLAIM_MS = 5 * 60_000;
+/** Gives up on a day after this many attempts: no retry storm against a broken channel. */
+export const MAX_ATTEMPTS = 3;
+
+export interface Scheduler {
+  /** One pass over every enabled guild (the loop calls it; tests call it directly). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Posts each guild's brief once per local day. Order per guild: claim the day in
+ * SQLite (the exactly-once guard across restarts and processes), post with
+ * deterministic nonces (Discord's own duplicate guard), then record the outcome.
+ */
+export interface SchedulerOptions {
+  tickMs?: number;
+  /** Each scheduled run's outcome (posted, late, skipped, failed), e.g. for metrics. */
+  onOutcome?: (outcome: 'posted' | 'late' | 'skipped' | 'failed') => void;
+}
+
+export function startScheduler(service: DigestService, logger: Logger, { tickMs = DEFAULT_TICK_MS, onOutcome }: SchedulerOptions = {}): Scheduler {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  async function runGuild(s: GuildSettings): Promise<void> {
+    const now = service.now();
+    const schedule = { time: s.time, timezone: s.timezone, since: s.updatedAt };
+    const log = logger.child({ guildId: s.guildId });
+    const store = service.store;
+
+    let claim: { date: string; late: boolean } | undefined;
+    let d = due(schedule, now, (date) => store.entry(s.guildId, date) !== undefined);
+    if (d.kind === 'skip') {
+      if (store.skip(s.guildId, d.date, d.at, now, 'missed: the bot was not running that day')) {
+        log.warn({ date: d.date }, 'brief skipped: more than a day overdue');
+        onOutcome?.('skipped');
+      }
+      d = due(schedule, now, (date) => store.entry(s.guildId, date) !== undefined);
+    }
+    if (d.kind === 'post') {
+      if (!store.claim({ guildId: s.guildId, date: d.date, channelId: s.channelId, late: d.late, scheduledAt: d.at, now })) return;
+      claim = d;
+    } else {
+      const last = store.lastEntry(s.guildId);
+      if (!last || last.status !== 'claimed' || now - last.claimedAt < STALE_CLAIM_MS) return;
+      if (last.attempts >= MAX_ATTEMPTS || last.localDate !== localDate(now, s.timezone)) {
+        store.finish(s.guildId, last.localDate, { status: 'failed', messageIds: [], errorMessage: 'interrupted (the bot stopped while posting)', now });
+        onOutcome?.('failed');
+        return;
+      }
+      if (!store.reclaim(s.guildId, last.localDate, last.claimedAt, now)) return;
+      log.warn({ date: last.localDate, attempts: last.attempts + 1 }, 'resuming an unfinished brief');
+      claim = { date: last.localDate, late: true };
+    }
+
+    const brief = service.compose(s.guildId, s.timezone, s.topics);
+    const messages = renderBrief({ ...brief, date: claim.date }, { late: claim.late, nextAt: nextRun(schedule, now).at });
+    const nonces = messages.map((_, i) => briefNonce(s.guildId, claim.date, i));
+    const outcome = await service.post(s.channelId, messages, nonces);
+    const finishedAt = service.now();
+    if (outcome.ok) {
+      store.finish(s.guildId, claim.date, { status: 'sent', messageIds: outcome.messageIds, now: finishedAt });
+      log.info({ date: claim.date, late: claim.late, parts: messages.length }, 'brief posted');
+      onOutcome?.(claim.late ? 'late' : 'posted');
+    } else {
+      store.finish(s.guildId, claim.date, { status: 'failed', messageIds: outcome.messageIds, errorCode: outcome.code, errorMessage: outcome.message, now: finishedAt });
+      onOutcome?.('failed');
+    }
+  }
+
+  async function tick(): Promise<void> {
+    if (stopped || !service.isReady()) return;
+    service.noticeDocuments();
+    for (const s of service.store.enabledSettings()) {
+      if (stopped || !service.isReady()) return;
+      try {
+        await runGuild(s);
+      } catch (err) {
+        logger.error({ err, guildId: s.guildId }, 'brief run failed');
+      }
+    }
+  }
+
+  // Ticks never overlap: a slow send delays the next pass instead of racing it.
+  const guarded = () => (running ??= tick().finally(() => (running = undefined)));
+  const timer = setInterval(() => void guarded(), tickMs);
+  timer.unref();
+  return {
+    tick: guarded,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
