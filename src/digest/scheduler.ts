@@ -43,7 +43,7 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
     const log = logger.child({ guildId: s.guildId });
     const store = service.store;
 
-    let claim: { date: string; late: boolean } | undefined;
+    let claim: { date: string; late: boolean; posted: string[] } | undefined;
     let d = due(schedule, now, (date) => store.entry(s.guildId, date) !== undefined);
     if (d.kind === 'skip') {
       if (store.skip(s.guildId, d.date, d.at, now, 'missed: the bot was not running that day')) {
@@ -54,7 +54,7 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
     }
     if (d.kind === 'post') {
       if (!store.claim({ guildId: s.guildId, date: d.date, channelId: s.channelId, late: d.late, scheduledAt: d.at, now })) return;
-      claim = d;
+      claim = { ...d, posted: [] };
     } else {
       const last = store.lastEntry(s.guildId);
       if (!last || last.status !== 'claimed' || now - last.claimedAt < STALE_CLAIM_MS) return;
@@ -65,20 +65,27 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
       }
       if (!store.reclaim(s.guildId, last.localDate, last.claimedAt, now)) return;
       log.warn({ date: last.localDate, attempts: last.attempts + 1 }, 'resuming an unfinished brief');
-      claim = { date: last.localDate, late: true };
+      claim = { date: last.localDate, late: true, posted: last.messageIds };
     }
 
     const brief = service.compose(s.guildId, s.timezone, s.topics);
     const messages = renderBrief({ ...brief, date: claim.date }, { late: claim.late, nextAt: nextRun(schedule, now).at });
     const nonces = messages.map((_, i) => briefNonce(s.guildId, claim.date, i));
-    const outcome = await service.post(s.channelId, messages, nonces);
+    // A resumed brief sends only the parts the crashed run did not record.
+    const ids = [...claim.posted];
+    const skip = Math.min(ids.length, messages.length);
+    const record = (id: string) => {
+      ids.push(id);
+      store.progress(s.guildId, claim.date, ids);
+    };
+    const outcome = skip < messages.length ? await service.post(s.channelId, messages.slice(skip), nonces.slice(skip), record) : ({ ok: true, messageIds: [] } as const);
     const finishedAt = service.now();
     if (outcome.ok) {
-      store.finish(s.guildId, claim.date, { status: 'sent', messageIds: outcome.messageIds, now: finishedAt });
+      store.finish(s.guildId, claim.date, { status: 'sent', messageIds: ids, now: finishedAt });
       log.info({ date: claim.date, late: claim.late, parts: messages.length }, 'brief posted');
       onOutcome?.(claim.late ? 'late' : 'posted');
     } else {
-      store.finish(s.guildId, claim.date, { status: 'failed', messageIds: outcome.messageIds, errorCode: outcome.code, errorMessage: outcome.message, now: finishedAt });
+      store.finish(s.guildId, claim.date, { status: 'failed', messageIds: ids, errorCode: outcome.code, errorMessage: outcome.message, now: finishedAt });
       onOutcome?.('failed');
     }
   }

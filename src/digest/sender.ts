@@ -9,10 +9,12 @@ export interface BriefSender {
   isReady(): boolean;
   /**
    * Posts the parts in order, each with its nonce (Discord returns the original
-   * message instead of a duplicate when a nonce is repeated). Resolves with the
-   * message ids; rejects with a SendFailure carrying the ids already posted.
+   * message instead of a duplicate when a nonce is repeated). `onPart` hears of
+   * each part as soon as Discord has it, so progress survives a crash mid-brief.
+   * Resolves with the message ids; rejects with a SendFailure carrying the ids
+   * already posted.
    */
-  send(channelId: string, messages: readonly string[], nonces: readonly string[]): Promise<string[]>;
+  send(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void): Promise<string[]>;
 }
 
 export class SendFailure extends Error {

@@ -109,9 +109,9 @@ export class DigestService {
   }
 
   /** Posts the parts; never throws, so one guild's failure cannot stop another's brief. */
-  async post(channelId: string, messages: readonly string[], nonces: readonly string[]): Promise<SendOutcome> {
+  async post(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void): Promise<SendOutcome> {
     try {
-      return { ok: true, messageIds: await this.deps.sender.send(channelId, messages, nonces) };
+      return { ok: true, messageIds: await this.deps.sender.send(channelId, messages, nonces, onPart) };
     } catch (err) {
       const f = err instanceof SendFailure ? err : new SendFailure(err instanceof Error ? err.message : String(err), undefined, []);
       this.deps.logger.warn({ channelId, code: f.code, err: f.message }, 'brief not posted');

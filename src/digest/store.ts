@@ -162,6 +162,11 @@ export class DigestStore {
     );
   }
 
+  /** Message ids posted so far, recorded part by part, so a resumed brief skips what is already in the channel. */
+  progress(guildId: string, date: LocalDate, messageIds: readonly string[]): void {
+    this.db.prepare('UPDATE brief_log SET message_ids = ? WHERE guild_id = ? AND local_date = ?').run(JSON.stringify(messageIds), guildId, date);
+  }
+
   finish(
     guildId: string,
     date: LocalDate,

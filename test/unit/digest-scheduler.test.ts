@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, DatabaseError, type Db } from '../../src/db/index.js';
 import { startScheduler, STALE_CLAIM_MS, type Scheduler } from '../../src/digest/scheduler.js';
-import { SendFailure, type BriefSender } from '../../src/digest/sender.js';
+import { briefNonce, SendFailure, type BriefSender } from '../../src/digest/sender.js';
 import { DigestService } from '../../src/digest/service.js';
 import { DigestStore } from '../../src/digest/store.js';
 import { Library } from '../../src/library.js';
@@ -23,10 +23,12 @@ class RecordingSender implements BriefSender {
   isReady() {
     return this.ready;
   }
-  async send(channelId: string, messages: readonly string[], nonces: readonly string[]) {
+  async send(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (id: string) => void) {
     if (this.failWith) throw new SendFailure('Missing Permissions', this.failWith, []);
     this.posts.push({ channelId, messages, nonces });
-    return messages.map(() => String(this.next++));
+    const ids = messages.map(() => String(this.next++));
+    ids.forEach((id) => onPart?.(id));
+    return ids;
   }
 }
 
@@ -122,6 +124,26 @@ describe('the daily brief scheduler', () => {
     expect(new Set(nonces).size).toBe(nonces.length);
     for (const n of nonces) expect(n.length).toBeLessThanOrEqual(25);
     expect(second.store.entry(GUILD, '2026-11-28')).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('GIVEN a crash after the first part reached Discord THEN the resumed brief sends only the rest', async () => {
+    const first = boot();
+    first.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC' });
+    clock = Date.parse('2026-11-28T08:00:05Z');
+    first.store.claim({ guildId: GUILD, date: '2026-11-28', channelId: CHANNEL, late: false, scheduledAt: clock, now: clock });
+    first.store.progress(GUILD, '2026-11-28', ['posted-before-crash']);
+    await shutdown(first);
+    const second = boot();
+    clock += STALE_CLAIM_MS + 1;
+    await second.scheduler.tick();
+    const entry = second.store.entry(GUILD, '2026-11-28')!;
+    expect(entry.status).toBe('sent');
+    expect(entry.messageIds[0]).toBe('posted-before-crash');
+    // Only the parts after the first are sent again, under their own nonces; the heading part is not repeated.
+    const resent = second.sender.posts.flatMap((p) => p.messages);
+    expect(resent).toHaveLength(entry.messageIds.length - 1);
+    expect(resent.some((m) => m.includes('Daily brief'))).toBe(false);
+    expect(second.sender.posts.flatMap((p) => p.nonces)).not.toContain(briefNonce(GUILD, '2026-11-28', 0));
   });
 
   it('GIVEN the bot was down at the time and returns the same local day THEN it posts once, marked late', async () => {
