@@ -4,11 +4,22 @@ import { LIMITS, fitBlocks } from '../src/replies/limits.js';
 import { code, escapeMarkdown } from '../src/replies/markdown.js';
 import { plural } from '../src/replies/passages.js';
 import type { Reply } from '../src/replies/types.js';
+import type { DocumentMeta } from '../src/types.js';
 
 export const data = {
   name: 'sources',
-  description: 'The documents in the library: title, citation slug, size and source link',
+  description: 'The documents in the library: title, citation slug, size, source link, who added it and when',
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+/** `added_by` is written as `name (discord id)`; only the name is shown (no mention, no id). */
+function added(meta: DocumentMeta): string {
+  if (!meta.addedBy && !meta.addedAt) return '';
+  const who = meta.addedBy ? ` by ${escapeMarkdown(meta.addedBy.replace(/\s*\(\d{17,20}\)$/, '').slice(0, 40))}` : '';
+  const time = meta.addedAt ? Date.parse(meta.addedAt) : NaN;
+  // <t:…:R> renders in each reader's own time zone ("3 days ago").
+  const when = Number.isNaN(time) ? '' : ` <t:${Math.floor(time / 1000)}:R>`;
+  return ` · added${who}${when}`;
+}
 
 export function execute(ctx: CommandContext): Reply {
   const sources = ctx.library.sources();
@@ -18,7 +29,7 @@ export function execute(ctx: CommandContext): Reply {
   const lines = sources.map(({ doc, paragraphs, sentences }) => {
     // Angle brackets stop Discord from unfurling every link into a preview.
     const link = doc.meta.source ? ` · [source](<${doc.meta.source}>)` : '';
-    return `- **${escapeMarkdown(doc.meta.title)}** ${code(doc.slug)} · ${plural(paragraphs, 'paragraph')}, ${plural(sentences, 'sentence')}${link}`;
+    return `- **${escapeMarkdown(doc.meta.title)}** ${code(doc.slug)} · ${plural(paragraphs, 'paragraph')}, ${plural(sentences, 'sentence')}${link}${added(doc.meta)}`;
   });
   const body = fitBlocks(lines, LIMITS.content - header.length - 1, '\n', (n) => `-# …and ${plural(n, 'more document')}.`);
   return { content: `${header}\n${body}` };

@@ -20,6 +20,7 @@ const USAGE = `Usage: dossier <command> [arguments] [--json]
   summary [--document SLUG] [--length short|medium|long]
   sources                                           the documents loaded
   digest [--timezone ZONE] [--topics a,b]           today's brief: key points per topic, new documents
+  ingest <file-or-url> [--title T] [--tags a,b]     add a document to DATA_DIR/ingested (same checks as /ingest)
   help
 
 With --json, stdout carries exactly one JSON document (or one per line with --stdin); logs go to stderr.`;
@@ -51,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
       length: { type: 'string' },
       timezone: { type: 'string' },
       topics: { type: 'string' },
+      title: { type: 'string' },
+      tags: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -63,6 +66,13 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, fd: 2 });
   const library = await Library.load(config.dataDir, logger);
   const arg = rest.join(' ').trim();
+
+  if (command === 'ingest') {
+    if (!arg) throw new UserError('Give a file path or an http(s) link: dossier ingest <file-or-url> [--title T] [--tags a,b].');
+    const { ingestFromCli } = await import('./ingest/cli.js');
+    await ingestFromCli(arg, library, config, logger, { title: flags.title, tags: flags.tags, json: flags.json, write: (text) => process.stdout.write(`${text}\n`) });
+    return 0;
+  }
 
   if (command === 'digest') {
     const { printDigest } = await import('./digest/cli.js');

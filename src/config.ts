@@ -21,6 +21,9 @@ const schema = z.object({
   DATABASE_PATH: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
+  ANALYST_ROLE_ID: optional(snowflake),
+  INGEST_MAX_BYTES: optional(z.coerce.number({ error: 'must be a number of bytes' }).int('must be a whole number of bytes').min(1024, 'must be at least 1024').max(100 * 1024 * 1024, 'must be at most 104857600 (100 MB)')),
+  INGEST_ALLOW_PRIVATE_URLS: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
 });
 
 export interface Config {
@@ -34,6 +37,9 @@ export interface Config {
   databasePath: string;
   logLevel: string;
   production: boolean;
+  /** Who may /ingest and /forget besides Manage Server holders. */
+  analystRoleId?: string;
+  ingest: { maxBytes: number; allowPrivateUrls: boolean };
 }
 
 /**
@@ -60,6 +66,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databasePath: e.DATABASE_PATH ? path.resolve(cwd, e.DATABASE_PATH) : path.join(path.resolve(cwd, e.DATA_DIR ?? 'data'), '.dossier', 'dossier.db'),
     logLevel: e.LOG_LEVEL ?? 'info',
     production: e.NODE_ENV === 'production',
+    analystRoleId: e.ANALYST_ROLE_ID,
+    ingest: { maxBytes: e.INGEST_MAX_BYTES ?? 10 * 1024 * 1024, allowPrivateUrls: e.INGEST_ALLOW_PRIVATE_URLS === 'true' },
   };
 }
 

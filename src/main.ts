@@ -4,6 +4,7 @@ import { runConsole } from './console/repl.js';
 import { startBot } from './discord/bot.js';
 import { loadEnv } from './env.js';
 import { loadCommands } from './interactions/registry.js';
+import { startLibraryServices } from './ingest/index.js';
 import { Library } from './library.js';
 import { createLogger } from './log.js';
 
@@ -41,9 +42,16 @@ async function main(): Promise<void> {
     return;
   }
   const { token } = requireDiscord(config);
-  const running = await startBot({ token, apiUrl: config.apiUrl, getLibrary, commands, logger });
+  const { manager, ingest, watcher } = await startLibraryServices(
+    library,
+    { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId },
+    { logger, watch: true },
+  );
+  const currentLibrary = () => manager.current();
+  const running = await startBot({ token, apiUrl: config.apiUrl, getLibrary: currentLibrary, commands, logger, services: { ingest } });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    await watcher?.close();
     await running.stop();
     process.exit(0);
   };

@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
-import type { CommandModule } from '../interactions/command.js';
+import type { CommandModule, CommandServices } from '../interactions/command.js';
 import { createInteractionHandler } from './interactions.js';
 import { NO_MENTIONS } from './message.js';
 
@@ -12,6 +12,8 @@ export interface BotOptions {
   getLibrary: () => Library;
   commands: ReadonlyMap<string, CommandModule>;
   logger: Logger;
+  /** Core services for commands that change state (ingest, forget). */
+  services?: CommandServices;
 }
 
 export interface Bot {
@@ -21,14 +23,14 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-export async function startBot({ token, apiUrl, getLibrary, commands, logger }: BotOptions): Promise<Bot> {
+export async function startBot({ token, apiUrl, getLibrary, commands, logger, services }: BotOptions): Promise<Bot> {
   const client = new Client({
     // Slash commands arrive as interactions: no message-content or member intents needed.
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: NO_MENTIONS,
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
   });
-  const handle = createInteractionHandler({ getLibrary, commands, logger });
+  const handle = createInteractionHandler({ getLibrary, commands, logger, services });
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'gateway disconnected'));

@@ -8,7 +8,7 @@ import {
 } from 'discord.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
-import type { CommandContext, CommandModule } from '../interactions/command.js';
+import type { AttachmentRef, CommandContext, CommandModule, CommandServices } from '../interactions/command.js';
 import { Options, type OptionValue } from '../interactions/options.js';
 import { errorReply, finalize, runCommand } from '../interactions/run.js';
 import { LIMITS } from '../replies/limits.js';
@@ -22,6 +22,8 @@ export interface InteractionDeps {
   getLibrary: () => Library;
   commands: ReadonlyMap<string, CommandModule>;
   logger: Logger;
+  /** Core services for commands that change state (ingest, forget). */
+  services?: CommandServices;
 }
 
 /** Flattens Discord's option tree (subcommand → options) into name → value. */
@@ -34,6 +36,25 @@ function optionValues(options: readonly CommandInteractionOption[]): { subcomman
   const values: Record<string, OptionValue> = {};
   for (const o of options) if (o.value !== undefined && o.value !== null) values[o.name] = o.value;
   return { values };
+}
+
+/** Permissions and roles as plain data, so the core can check them without discord.js. */
+function memberOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Pick<CommandContext, 'member'> {
+  if (!interaction.inGuild() || !interaction.memberPermissions) return {};
+  const raw = interaction.member.roles;
+  const roles = Array.isArray(raw) ? [...raw] : [...raw.cache.keys()];
+  return { member: { permissions: interaction.memberPermissions.bitfield, roles } };
+}
+
+/** Attachment options, resolved by discord.js from the interaction payload. */
+function attachmentsOf(options: readonly CommandInteractionOption[]): Record<string, AttachmentRef> {
+  const out: Record<string, AttachmentRef> = {};
+  for (const o of options) {
+    if (o.options) Object.assign(out, attachmentsOf(o.options));
+    const a = o.attachment;
+    if (a) out[o.name] = { url: a.url, name: a.name, size: a.size, ...(a.contentType ? { contentType: a.contentType } : {}) };
+  }
+  return out;
 }
 
 /**
@@ -51,6 +72,9 @@ export function createInteractionHandler(deps: InteractionDeps) {
       options,
       user: { id: interaction.user.id, name: interaction.user.username },
       guildId: interaction.guildId,
+      ...memberOf(interaction),
+      ...(interaction.isChatInputCommand() ? { attachments: attachmentsOf(interaction.options.data) } : {}),
+      services: deps.services,
       logger,
       commands: definitions,
       defer: (opts = {}) => {

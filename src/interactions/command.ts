@@ -1,4 +1,6 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { DigestService } from '../digest/service.js';
+import type { IngestService } from '../ingest/service.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import type { Reply } from '../replies/types.js';
@@ -14,6 +16,12 @@ export interface CommandContext {
   options: Options;
   user: { id: string; name: string };
   guildId: string | null;
+  /** The asker as a server member; absent in DMs and the console (no server, so no server permissions). */
+  member?: { permissions: bigint; roles: string[] };
+  /** Files given to attachment options, by option name (resolved from the interaction by the edge). */
+  attachments?: Record<string, AttachmentRef>;
+  /** Long-lived core services, for commands that change state rather than read the library. */
+  services?: CommandServices;
   logger: Logger;
   /** Every registered command's definition (for /help). */
   commands: readonly RESTPostAPIChatInputApplicationCommandsJSONBody[];
@@ -22,6 +30,19 @@ export interface CommandContext {
    * the cheap checks, so a refusal can still be ephemeral. No-op elsewhere.
    */
   defer(options?: { ephemeral?: boolean }): Promise<void>;
+}
+
+export interface AttachmentRef {
+  url: string;
+  name: string;
+  size: number;
+  contentType?: string;
+}
+
+export interface CommandServices {
+  ingest?: IngestService;
+  /** The daily brief's settings, log and sender; absent where there is no database (console, CLI). */
+  digest?: DigestService;
 }
 
 export interface AutocompleteContext {

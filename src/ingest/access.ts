@@ -1,0 +1,16 @@
+import { UserError } from '../errors.js';
+import type { CommandContext } from '../interactions/command.js';
+import { mayChangeLibrary, refusal } from './permissions.js';
+import type { IngestService } from './service.js';
+
+/**
+ * The ingest service, if this front end has one and the asker may change the
+ * library; otherwise the polite refusal. Needs no I/O, so commands call it
+ * before deferring and the refusal stays ephemeral.
+ */
+export function requireLibraryEditor(ctx: CommandContext, action: string): IngestService {
+  const service = ctx.services?.ingest;
+  if (!service) throw new UserError('Adding and removing documents is not available here.');
+  if (!mayChangeLibrary(ctx.member, service.settings.analystRoleId)) throw new UserError(refusal(action));
+  return service;
+}

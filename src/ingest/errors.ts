@@ -1,0 +1,15 @@
+import { UserError } from '../errors.js';
+
+/**
+ * A document that was refused: the message says why, in words for the person
+ * who asked, and never names an internal path or a raw error code alone.
+ */
+export class IngestRefusal extends UserError {
+  override name = 'IngestRefusal';
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

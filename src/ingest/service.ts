@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { stringify } from 'yaml';
+import { DocumentError } from '../documents/errors.js';
+import { parseDocumentDetailed } from '../documents/parse.js';
+import type { Library } from '../library.js';
+import { fold } from '../text/normalize.js';
+import type { Logger } from '../log.js';
+import type { Doc } from '../types.js';
+import { removeFileDurably, removeStaleTemps, writeFileAtomic } from './atomic.js';
+import { convert, type Converted } from './convert.js';
+import { IngestRefusal, formatBytes } from './errors.js';
+import { fetchLimited } from './fetch.js';
+import { checkLiteralHost, type Resolver } from './guard.js';
+import type { LibraryManager } from './manager.js';
+import { uniqueSlug } from './slugs.js';
+
+export const DEFAULT_INGEST_MAX_BYTES = 10 * 1024 * 1024;
+/** Ingested documents live here, under DATA_DIR, beside hand-made folders. */
+export const INGEST_FOLDER = 'ingested';
+
+export interface IngestSettings {
+  dataDir: string;
+  maxBytes: number;
+  allowPrivateUrls: boolean;
+  analystRoleId?: string;
+  timeoutMs?: number;
+  /** Tests play DNS with this. */
+  resolve?: Resolver;
+}
+
+export type IngestSource =
+  | { kind: 'attachment'; url: string; name: string; size?: number; contentType?: string }
+  | { kind: 'url'; url: string }
+  /** A local file, for the operator's CLI. */
+  | { kind: 'file'; path: string };
+
+export interface IngestRequest {
+  source: IngestSource;
+  title?: string;
+  tags?: string[];
+  addedBy: { id: string; name: string };
+}
+
+export interface IngestResult {
+  /** `duplicate`: the same content was already there, under `doc.slug`. */
+  status: 'added' | 'duplicate';
+  doc: Doc;
+  paragraphs: number;
+  points: number;
+  topics: string[];
+}
+
+const ACCEPTED_NAME = /\.(?:txt|md|markdown|html?|pdf)$/i;
+
+async function readLimited(file: string, maxBytes: number): Promise<{ bytes: Buffer; contentType?: string; url: string }> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch {
+    throw new IngestRefusal(`There is no readable file at ${file}.`);
+  }
+  if (size > maxBytes) throw new IngestRefusal(`That file is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)}.`);
+  return { bytes: await readFile(file), url: pathToFileURL(path.resolve(file)).href };
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The file a restart loads: front matter, then the body exactly as hashed. */
+export function renderDocument(front: Record<string, unknown>, body: string): string {
+  const fields = Object.fromEntries(Object.entries(front).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+  return `---\n${stringify(fields, { lineWidth: 0 })}---\n${body}`;
+}
+
+/**
+ * The title the document gives itself (a Markdown heading, a text file's
+ * title line), but not one the parser made up from the first sentence: a
+ * file name makes a better slug than half a sentence.
+ */
+function ownTitle(converted: Converted): string | undefined {
+  if (converted.title) return converted.title;
+  try {
+    const doc = parseDocumentDetailed({ path: `x${converted.ext}`, raw: converted.body, ext: converted.ext }).doc;
+    const first = doc.paragraphs[0]?.text ?? '';
+    const title = doc.meta.title.replace(/…$/, '');
+    return fold(first).startsWith(fold(title)) ? undefined : doc.meta.title;
+  } catch {
+    return undefined;
+  }
+}
+
+function baseForSlug(req: IngestRequest, converted: Converted): string {
+  const title = req.title ?? ownTitle(converted);
+  if (title) return title;
+  if (req.source.kind === 'attachment') return req.source.name.replace(/\.[^.]*$/, '');
+  if (req.source.kind === 'file') return path.basename(req.source.path).replace(/\.[^.]*$/, '');
+  const url = new URL(req.source.url);
+  const last = url.pathname.split('/').filter(Boolean).pop()?.replace(/\.[^.]*$/, '');
+  return last || url.hostname;
+}
+
+/**
+ * Adding and removing documents from chat: fetch, convert, write atomically
+ * under DATA_DIR, then swap the library. A document is acknowledged only
+ * after its file is durable, so a restart loads exactly what was confirmed.
+ */
+export class IngestService {
+  constructor(
+    readonly manager: LibraryManager,
+    readonly settings: IngestSettings,
+    private readonly logger?: Logger,
+  ) {}
+
+  get library(): Library {
+    return this.manager.current();
+  }
+
+  /** Clears temp files a crash left behind; call once at start-up. */
+  async init(): Promise<void> {
+    const removed = await removeStaleTemps(path.join(this.settings.dataDir, INGEST_FOLDER));
+    if (removed) this.logger?.warn({ removed }, 'removed unfinished ingest temp files');
+  }
+
+  /** Checks that need no download, so a refusal can be sent before deferring. */
+  precheck(source: IngestSource): void {
+    const max = this.settings.maxBytes;
+    if (source.kind === 'file') return;
+    if (source.kind === 'attachment') {
+      if (source.size !== undefined && source.size > max) throw new IngestRefusal(`That file is ${formatBytes(source.size)}; the limit is ${formatBytes(max)}.`);
+      if (/\.\w{1,8}$/.test(source.name) && !ACCEPTED_NAME.test(source.name)) {
+        throw new IngestRefusal(`I can read .txt, .md, .html and .pdf files; \`${source.name.slice(0, 80)}\` is not one of those.`);
+      }
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(source.url);
+    } catch {
+      throw new IngestRefusal('That is not a web address. Give a full link such as `https://example.com/report.html`.');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new IngestRefusal('Only http and https links can be ingested.');
+    checkLiteralHost(url, this.settings.allowPrivateUrls);
+  }
+
+  async ingest(req: IngestRequest): Promise<IngestResult> {
+    this.precheck(req.source);
+    const fetched =
+      req.source.kind === 'file'
+        ? await readLimited(req.source.path, this.settings.maxBytes)
+        : await fetchLimited(req.source.url, {
+            maxBytes: this.settings.maxBytes,
+            timeoutMs: this.settings.timeoutMs,
+            // Attachment URLs come from Discord itself; only links a user typed are guarded.
+            guard: req.source.kind === 'url',
+            allowPrivate: this.settings.allowPrivateUrls,
+            resolve: this.settings.resolve,
+          });
+    const name = req.source.kind === 'attachment' ? req.source.name : req.source.kind === 'file' ? path.basename(req.source.path) : new URL(fetched.url).pathname;
+    const converted = await convert(fetched.bytes, { name, contentType: req.source.kind === 'attachment' ? req.source.contentType : fetched.contentType });
+    const body = converted.body.endsWith('\n') ? converted.body : `${converted.body}\n`;
+    const hash = sha256(body);
+
+    return this.manager.exclusive(async (library, commit) => {
+      const existing = library.docs.find((d) => d.meta.hash === hash);
+      if (existing) return this.result('duplicate', existing, library);
+
+      const folder = path.join(this.settings.dataDir, INGEST_FOLDER);
+      await mkdir(folder, { recursive: true });
+      // A file the loader skipped (malformed, say) still owns its name on disk.
+      const slug = uniqueSlug(baseForSlug(req, converted), (s) => library.doc(s) !== undefined || existsSync(path.join(folder, `${s}${converted.ext}`)));
+      const relPath = `${INGEST_FOLDER}/${slug}${converted.ext}`;
+      const meta = converted.meta;
+      const source = req.source.kind === 'url' ? fetched.url : meta.source;
+      const raw = renderDocument(
+        {
+          title: req.title ?? ownTitle(converted),
+          slug,
+          source,
+          author: meta.author,
+          published: meta.published,
+          tags: [...new Set([...(meta.tags ?? []), ...(req.tags ?? [])])],
+          // The Discord id keeps the record unambiguous when a user renames themselves.
+          added_by: /^\d{17,20}$/.test(req.addedBy.id) ? `${req.addedBy.name} (${req.addedBy.id})` : req.addedBy.name,
+          added_at: new Date().toISOString(),
+          hash,
+        },
+        body,
+      );
+      let doc: Doc;
+      try {
+        // Parsed exactly as a restart will parse the file, before anything is written.
+        doc = parseDocumentDetailed({ path: relPath, raw, ext: converted.ext }).doc;
+      } catch (err) {
+        if (err instanceof DocumentError) throw new IngestRefusal(`That document could not be read: ${err.message.replace(`${relPath}: `, '')}.`);
+        throw err;
+      }
+      if (doc.paragraphs.length === 0) throw new IngestRefusal('That document has no text to index.');
+      await writeFileAtomic(path.join(folder, `${slug}${converted.ext}`), raw);
+      const next = await commit({ add: [doc] });
+      this.logger?.info({ slug, path: relPath, bytes: fetched.bytes.length, kind: converted.kind, addedBy: req.addedBy.id }, 'document ingested');
+      return this.result('added', next.doc(slug)!, next);
+    });
+  }
+
+  /** Deletes the document's file, then drops it from the library. */
+  async forget(slug: string): Promise<Doc> {
+    return this.manager.exclusive(async (library, commit) => {
+      const doc = library.requireDoc(slug);
+      const file = path.resolve(this.settings.dataDir, ...doc.path.split('/'));
+      // Doc paths come from the loader, but a path outside DATA_DIR is never deleted.
+      if (!file.startsWith(path.resolve(this.settings.dataDir) + path.sep)) throw new Error(`refusing to delete outside DATA_DIR: ${doc.path}`);
+      await removeFileDurably(file);
+      await commit({ remove: [doc.slug] });
+      this.logger?.info({ slug: doc.slug, path: doc.path }, 'document forgotten');
+      return doc;
+    });
+  }
+
+  private result(status: IngestResult['status'], doc: Doc, library: Library): IngestResult {
+    const sentences = doc.paragraphs.reduce((n, p) => n + p.sentences.length, 0);
+    return {
+      status,
+      doc,
+      paragraphs: doc.paragraphs.length,
+      points: doc.paragraphs.length + sentences,
+      topics: library.topicsFor(doc.slug).map((t) => t.name),
+    };
+  }
+}

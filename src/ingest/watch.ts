@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { DocumentError } from '../documents/errors.js';
+import { isDocumentPath, isIgnoredName, loadDocumentFile, toDocPath } from '../documents/load.js';
+import type { Logger } from '../log.js';
+import type { Doc } from '../types.js';
+import type { LibraryManager } from './manager.js';
+import { uniqueSlug } from './slugs.js';
+
+export interface DataWatcher {
+  /** Resolves once the current batch (if any) is in the library. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function sameDoc(a: Doc, b: Doc): boolean {
+  return a.slug === b.slug && JSON.stringify(a.meta) === JSON.stringify(b.meta) && JSON.stringify(a.paragraphs) === JSON.stringify(b.paragraphs);
+}
+
+/**
+ * Keeps the library in step with files added, edited or deleted in DATA_DIR
+ * by hand while the bot runs. Events are batched (editors save in bursts) and
+ * applied in one library update; dotfiles, the atomic writer's temp files
+ * among them, are never looked at.
+ */
+export function watchDataDir(dataDir: string, manager: LibraryManager, opts: { logger?: Logger; debounceMs?: number } = {}): DataWatcher {
+  const debounceMs = opts.debounceMs ?? 300;
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const watcher: FSWatcher = watch(dataDir, {
+    ignoreInitial: true,
+    ignored: (file, stats) => {
+      const rel = path.relative(dataDir, file);
+      if (rel === '') return false;
+      const parts = rel.split(path.sep);
+      const name = parts[parts.length - 1]!;
+      return parts.slice(0, -1).some((p) => isIgnoredName(p, true)) || isIgnoredName(name, stats?.isDirectory() ?? false);
+    },
+    awaitWriteFinish: { stabilityThreshold: 150, pollInterval: 50 },
+  });
+
+  const schedule = (file: string) => {
+    const rel = toDocPath(path.relative(dataDir, file));
+    if (!isDocumentPath(rel)) return;
+    pending.add(rel);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(apply);
+    }, debounceMs);
+  };
+  watcher.on('add', schedule).on('change', schedule).on('unlink', schedule);
+  watcher.on('error', (err) => opts.logger?.warn({ err }, 'data folder watcher error'));
+
+  async function apply(): Promise<void> {
+    const batch = [...pending].sort();
+    pending.clear();
+    if (batch.length === 0) return;
+    await manager
+      .exclusive(async (library, commit) => {
+        const add: Doc[] = [];
+        const remove: string[] = [];
+        const taken = new Set(library.docs.map((d) => d.slug));
+        for (const rel of batch) {
+          const old = library.docs.find((d) => d.path === rel);
+          if (!existsSync(path.join(dataDir, ...rel.split('/')))) {
+            if (old) remove.push(old.slug);
+            continue;
+          }
+          try {
+            const parsed = await loadDocumentFile(dataDir, rel);
+            if (old) taken.delete(old.slug);
+            const wanted = old && !parsed.slugPinned ? old.slug : parsed.doc.slug;
+            const slug = uniqueSlug(wanted, (s) => taken.has(s));
+            taken.add(slug);
+            const doc = { ...parsed.doc, slug };
+            // The ingest service's own writes arrive here too, already in the library.
+            if (old && sameDoc(old, doc)) continue;
+            if (old && old.slug !== slug) remove.push(old.slug);
+            add.push(doc);
+          } catch (err) {
+            if (!(err instanceof DocumentError)) throw err;
+            opts.logger?.warn({ path: rel, reason: err.message }, 'document skipped');
+          }
+        }
+        await commit({ add, remove });
+        if (add.length || remove.length) opts.logger?.info({ added: add.map((d) => d.slug), removed: remove }, 'data folder changed; library updated');
+      })
+      .catch((err) => opts.logger?.error({ err }, 'applying data folder changes failed'));
+  }
+
+  return {
+    async flush() {
+      await running;
+    },
+    async close() {
+      clearTimeout(timer);
+      await watcher.close();
+      await running;
+    },
+  };
+}

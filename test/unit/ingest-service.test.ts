@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { rm, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startLibraryServices, type LibraryServices } from '../../src/ingest/index.js';
+import { LibraryManager } from '../../src/ingest/manager.js';
+import type { IngestRequest } from '../../src/ingest/service.js';
+import { Library } from '../../src/library.js';
+import { tempDataDir } from '../helpers/bot.js';
+import { makeDoc } from '../helpers/docs.js';
+import { startSite, type TestSite } from '../helpers/ingest.js';
+
+let site: TestSite;
+let dataDir: string;
+let services: LibraryServices;
+const files = new Map<string, string>();
+
+beforeAll(async () => {
+  site = await startSite(
+    new Proxy({} as Record<string, never>, {
+      get: (_t, route: string) => (files.has(route) ? (_req: unknown, res: import('node:http').ServerResponse) => res.end(files.get(route)) : undefined),
+    }),
+  );
+});
+afterAll(() => site.close());
+
+beforeEach(async () => {
+  dataDir = await tempDataDir();
+  services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false });
+});
+afterEach(async () => {
+  await services.watcher?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function attachment(name: string, text: string): IngestRequest {
+  files.set(`/${name}`, text);
+  return { source: { kind: 'attachment', url: `${site.url}/${name}`, name }, addedBy: { id: '123456789012345678', name: 'ana' } };
+}
+
+/** Polls the manager until `check` holds: the watcher works on its own schedule. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(check(), what).toBe(true);
+}
+
+describe('IngestService', () => {
+  it('GIVEN two different documents with the same title THEN slugs never collide, and a restart loads exactly what was acknowledged', async () => {
+    const a = await services.ingest.ingest(attachment('a.md', '# Wheat notes\n\nFirst wheat note about Odessa.\n'));
+    const b = await services.ingest.ingest(attachment('b.md', '# Wheat notes\n\nSecond wheat note about Constanta.\n'));
+    expect([a.doc.slug, b.doc.slug]).toEqual(['wheat-notes', 'wheat-notes-2']);
+    const restarted = await Library.load(dataDir);
+    for (const slug of ['wheat-notes', 'wheat-notes-2']) expect(restarted.doc(slug)).toEqual(services.manager.current().doc(slug));
+  });
+
+  it('GIVEN the same content ingested twice at once THEN one is added and the other answered as a duplicate', async () => {
+    const text = 'Harbour memo\n\nThe harbour at Poti was closed for two days.\n';
+    const results = await Promise.all([services.ingest.ingest(attachment('x.txt', text)), services.ingest.ingest(attachment('y.txt', text))]);
+    expect(results.map((r) => r.status).sort()).toEqual(['added', 'duplicate']);
+    expect(new Set(results.map((r) => r.doc.slug)).size).toBe(1);
+  });
+
+  it('GIVEN a request in flight THEN the snapshot it holds is never changed by an ingest (old or new, never half-built)', async () => {
+    const before = services.manager.current();
+    const docsBefore = before.docs.length;
+    const pointsBefore = before.points.length;
+    const result = await services.ingest.ingest(attachment('c.txt', 'Convoy note\n\nThe convoy left Batumi at night.\n'));
+    expect(before.docs.length).toBe(docsBefore);
+    expect(before.points.length).toBe(pointsBefore);
+    expect(before.doc(result.doc.slug)).toBeUndefined();
+    expect(services.manager.current().search('convoy Batumi', { limit: 1 }).hits[0]?.point.doc).toBe(result.doc.slug);
+  });
+
+  it('GIVEN forget THEN the file is deleted and a restart does not bring the document back', async () => {
+    const { doc } = await services.ingest.ingest(attachment('d.txt', 'Pipeline note\n\nThe pipeline pressure dropped in March.\n'));
+    const file = path.join(dataDir, ...doc.path.split('/'));
+    expect(existsSync(file)).toBe(true);
+    await services.ingest.forget(doc.slug);
+    expect(existsSync(file)).toBe(false);
+    expect(services.manager.current().doc(doc.slug)).toBeUndefined();
+    expect((await Library.load(dataDir)).doc(doc.slug)).toBeUndefined();
+  });
+});
+
+describe('LibraryManager', () => {
+  it('GIVEN many concurrent additions THEN every one lands, applied one at a time', async () => {
+    const docs = Array.from({ length: 8 }, (_, i) => makeDoc(`d${i}`, `Document ${i} talks about topic ${i}.`));
+    const manager = new LibraryManager(new Library([]));
+    const seen: number[] = [];
+    await Promise.all(docs.map((d) => manager.add([d]).then((lib) => seen.push(lib.docs.length))));
+    expect(manager.current().docs.map((d) => d.slug).sort()).toEqual(docs.map((d) => d.slug).sort());
+    expect(seen.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('GIVEN an update that fails THEN the library is unchanged and later updates still run', async () => {
+    const manager = new LibraryManager(new Library([]));
+    const before = manager.current();
+    await expect(manager.exclusive(async () => Promise.reject(new Error('disk full')))).rejects.toThrow('disk full');
+    expect(manager.current()).toBe(before);
+    await manager.add([makeDoc('after', 'Still works.')]);
+    expect(manager.current().doc('after')).toBeDefined();
+  });
+});
+
+describe('watching DATA_DIR', () => {
+  beforeEach(async () => {
+    await services.watcher?.close();
+    services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false }, { watch: true });
+    // chokidar needs a moment to attach before it can report anything.
+    await new Promise((r) => setTimeout(r, 200));
+  });
+
+  it('GIVEN files dropped in, edited and removed by hand THEN the library follows, and temp dotfiles are ignored', async () => {
+    const m = services.manager;
+    await writeFile(path.join(dataDir, '.draft.txt.0123456789ab.tmp'), 'Half\n\nhalf written');
+    await writeFile(path.join(dataDir, 'field-report.txt'), 'Field report\n\nThe bridge at Zaporizhzhia was repaired.\n');
+    await until(() => m.current().doc('field-report') !== undefined, 'dropped file appears');
+    expect(m.current().docs.some((d) => d.path.startsWith('.'))).toBe(false);
+
+    await writeFile(path.join(dataDir, 'field-report.txt'), 'Field report\n\nThe bridge reopened to lorries on Monday.\n');
+    await until(() => m.current().doc('field-report')?.paragraphs[0]?.text.includes('lorries') === true, 'edit is picked up');
+
+    await unlink(path.join(dataDir, 'field-report.txt'));
+    await until(() => m.current().doc('field-report') === undefined, 'removed file leaves the library');
+  });
+
+  it('GIVEN an ingest while watching THEN the watcher sees the new file without adding it twice', async () => {
+    const { doc } = await services.ingest.ingest(attachment('e.txt', 'Rail note\n\nThe rail link to Kars carried ore.\n'));
+    await new Promise((r) => setTimeout(r, 700));
+    await services.watcher!.flush();
+    expect(services.manager.current().docs.filter((d) => d.meta.hash === doc.meta.hash)).toHaveLength(1);
+    expect(services.manager.current().doc(doc.slug)).toEqual(doc);
+  });
+});
