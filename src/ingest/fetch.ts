@@ -92,13 +92,22 @@ export async function fetchLimited(raw: string, opts: FetchOptions): Promise<Fet
   }
 }
 
+function aborted(signal: AbortSignal, timeoutMs: number): Promise<never> {
+  const p = new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(timedOut(timeoutMs)), { once: true }));
+  // Once the race is won this rejection has no listener; it must not count as unhandled.
+  p.catch(() => {});
+  return p;
+}
+
 function timedOut(ms: number): IngestRefusal {
   return new IngestRefusal(`The download took longer than ${Math.round(ms / 1000)} seconds and was stopped.`);
 }
 
 async function request(url: URL, opts: FetchOptions, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
   if (signal.aborted) throw timedOut(timeoutMs);
-  const pin = opts.guard ? await checkedAddress(url, { allowPrivate: opts.allowPrivate ?? false, resolve: opts.resolve ?? systemResolver, isAllowed: opts.isAllowed }) : undefined;
+  const check = () => checkedAddress(url, { allowPrivate: opts.allowPrivate ?? false, resolve: opts.resolve ?? systemResolver, isAllowed: opts.isAllowed });
+  // A resolver that never answers must not outlive the deadline either.
+  const pin = opts.guard ? await Promise.race([check(), aborted(signal, timeoutMs)]) : undefined;
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = lib.request(url, {

@@ -142,6 +142,11 @@ describe('fetchLimited limits', () => {
     expect(await refusal(fetchLimited(`${site.url}/hang`, { ...open, timeoutMs: 300 }))).toContain('took longer than');
   });
 
+  it('GIVEN a resolver that never answers THEN the timeout still ends the attempt', async () => {
+    const resolve = () => new Promise<string[]>(() => {});
+    expect(await refusal(fetchLimited('http://slow-dns.test/', { maxBytes: MAX, guard: true, resolve, timeoutMs: 200 }))).toContain('took longer than');
+  });
+
   it('GIVEN a 404 THEN the status is named', async () => {
     expect(await refusal(fetchLimited(`${site.url}/missing`, open))).toContain('404');
   });

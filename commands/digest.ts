@@ -1,0 +1,146 @@
+import { ApplicationCommandOptionType, ChannelType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { renderBrief, todaysBrief, longDate } from '../src/digest/brief.js';
+import { explainFailure } from '../src/digest/sender.js';
+import type { DigestService, DigestStatus } from '../src/digest/service.js';
+import { timeZoneChoices } from '../src/digest/timezones.js';
+import { UserError } from '../src/errors.js';
+import type { AutocompleteContext, CommandContext } from '../src/interactions/command.js';
+import { LIMITS, truncate } from '../src/replies/limits.js';
+import { escapeMarkdown } from '../src/replies/markdown.js';
+import { plural } from '../src/replies/passages.js';
+import type { Reply } from '../src/replies/types.js';
+
+/** Discord's MANAGE_GUILD ("Manage Server") bit; ADMINISTRATOR implies it. */
+const MANAGE_GUILD = 1n << 5n;
+const ADMINISTRATOR = 1n << 3n;
+
+export const data = {
+  name: 'digest',
+  description: 'The daily brief: key quoted points per topic and new documents, posted every morning',
+  // Hidden from members without Manage Server unless an admin grants it; checked again at run time.
+  default_member_permissions: String(MANAGE_GUILD),
+  dm_permission: false,
+  options: [
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'set',
+      description: 'Post the brief every day at a time, in a channel',
+      options: [
+        {
+          type: ApplicationCommandOptionType.Channel,
+          name: 'channel',
+          description: 'Where to post it',
+          required: true,
+          channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+        },
+        { type: ApplicationCommandOptionType.String, name: 'time', description: '24-hour HH:MM, e.g. 08:30', required: true, min_length: 3, max_length: 5 },
+        { type: ApplicationCommandOptionType.String, name: 'timezone', description: 'IANA time zone, e.g. Europe/London', required: true, autocomplete: true, max_length: 64 },
+        { type: ApplicationCommandOptionType.String, name: 'topics', description: 'Only these topics, comma-separated (default: the biggest topics)', max_length: 500 },
+      ],
+    },
+    { type: ApplicationCommandOptionType.Subcommand, name: 'show', description: 'The schedule, the next post time and how the last post went' },
+    { type: ApplicationCommandOptionType.Subcommand, name: 'off', description: 'Stop posting the daily brief' },
+    { type: ApplicationCommandOptionType.Subcommand, name: 'now', description: 'Post the brief now (does not replace the scheduled one)' },
+  ],
+} satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+const NEED_PERMISSION = 'You need the Manage Server permission to change the daily brief.';
+const SERVER_ONLY = 'The daily brief is set per Discord server; use `/digest` in a server channel.';
+const NO_DATABASE = 'The daily brief is not available here: it needs the bot’s database.';
+
+function canManage(ctx: CommandContext): boolean {
+  const p = ctx.member?.permissions ?? 0n;
+  return (p & MANAGE_GUILD) === MANAGE_GUILD || (p & ADMINISTRATOR) === ADMINISTRATOR;
+}
+
+/** "08:00 (Europe/London)". */
+const when = (at: number, timezone: string) =>
+  `${longDate(new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at))}, ` +
+  `${new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at)} (${timezone}) · <t:${Math.floor(at / 1000)}:R>`;
+
+function describe(status: DigestStatus): string {
+  const s = status.settings;
+  if (!s) return 'No daily brief is set for this server. `/digest set` schedules one.';
+  const topics = s.topics?.length ? s.topics.map((t) => escapeMarkdown(t)).join(', ') : 'the biggest topics';
+  const lines = [
+    s.enabled
+      ? `🗞️ Daily brief: every day at **${s.time}** (${s.timezone}) in <#${s.channelId}> · topics: ${topics}`
+      : `🗞️ The daily brief is **off** (it was at ${s.time} (${s.timezone}) in <#${s.channelId}>). \`/digest set\` turns it back on.`,
+  ];
+  if (status.next) lines.push(`Next: ${when(status.next.at, s.timezone)}`);
+  const last = status.last;
+  if (last) {
+    const day = longDate(last.localDate);
+    if (last.status === 'sent') {
+      lines.push(`Last: ${day} — posted${last.late ? ' late (the bot was offline at the scheduled time)' : ''}, ${plural(last.messageIds.length, 'message')}.`);
+    } else if (last.status === 'failed') {
+      const code = last.errorCode ? ` (Discord error ${last.errorCode})` : '';
+      lines.push(`⚠️ Last: ${day} — not posted: ${explainFailure(last.errorCode, last.errorMessage)}${code}`);
+    } else if (last.status === 'skipped') {
+      lines.push(`Last: ${day} — skipped: the bot was not running that day.`);
+    } else {
+      lines.push(`Last: ${day} — being posted now.`);
+    }
+  } else if (s.enabled) {
+    lines.push('No brief has been posted yet.');
+  }
+  return lines.join('\n');
+}
+
+function service(ctx: CommandContext): { guildId: string; digest: DigestService } {
+  if (!ctx.guildId) throw new UserError(SERVER_ONLY);
+  const digest = ctx.services?.digest;
+  if (!digest) throw new UserError(NO_DATABASE);
+  return { guildId: ctx.guildId, digest };
+}
+
+async function now(ctx: CommandContext): Promise<Reply> {
+  const digest = ctx.guildId ? ctx.services?.digest : undefined;
+  if (!digest) {
+    // The console and DMs: no channel to post in, so the brief is the answer.
+    await ctx.defer();
+    return briefReply(renderBrief(todaysBrief(ctx.library, { now: Date.now() })));
+  }
+  const settings = digest.store.settings(ctx.guildId!);
+  const toChannel = Boolean(settings?.enabled);
+  if (toChannel && !canManage(ctx)) return { content: NEED_PERMISSION, ephemeral: true };
+  await ctx.defer({ ephemeral: toChannel });
+  const result = await digest.postNow(ctx.guildId, `${ctx.user.id}:${digest.now()}`);
+  if (!result.outcome) return briefReply(result.messages);
+  if (result.outcome.ok) return { content: `Posted the brief in <#${result.channelId}> (${plural(result.outcome.messageIds.length, 'message')}).`, ephemeral: true };
+  const code = result.outcome.code ? ` (Discord error ${result.outcome.code})` : '';
+  return { content: `The brief was not posted in <#${result.channelId}>: ${explainFailure(result.outcome.code, result.outcome.message)}${code}`, ephemeral: true };
+}
+
+/** One reply holds one message: the first part, and a note when there are more. */
+function briefReply(messages: string[]): Reply {
+  if (messages.length <= 1) return { content: messages[0] ?? '' };
+  const note = `\n-# ${plural(messages.length - 1, 'more part')} left out here: \`/digest set\` posts the whole brief to a channel, and \`npx dossier digest\` prints it.`;
+  return { content: truncate(messages[0]!, LIMITS.content - note.length) + note };
+}
+
+export async function execute(ctx: CommandContext): Promise<Reply> {
+  const sub = ctx.options.subcommand;
+  if (sub === 'now') return now(ctx);
+  if (sub === 'show') {
+    const { guildId, digest } = service(ctx);
+    return { content: describe(digest.status(guildId)) };
+  }
+  if (sub !== 'set' && sub !== 'off') throw new UserError('Use `/digest set`, `/digest show`, `/digest off` or `/digest now`.');
+  // Refuse before anything else, so the refusal stays ephemeral and nothing changes.
+  if (ctx.guildId && !canManage(ctx)) return { content: NEED_PERMISSION, ephemeral: true };
+  const { guildId, digest } = service(ctx);
+  if (sub === 'off') {
+    return { content: digest.off(guildId, ctx.user.id) ? 'The daily brief is off. `/digest set` turns it back on.' : 'There was no daily brief to turn off.' };
+  }
+  const channelId = ctx.options.string('channel', { max: 25 });
+  const time = ctx.options.string('time', { max: 10 });
+  const timezone = ctx.options.string('timezone', { max: 64 });
+  if (!channelId || !time || !timezone) throw new UserError('`/digest set` needs a channel, a time (HH:MM) and a time zone.');
+  const status = digest.set(guildId, { channelId, time, timezone, topics: ctx.options.string('topics', { max: 500 }) }, ctx.user.id);
+  return { content: `✅ Saved. ${describe(status)}\n-# \`/digest now\` posts one straight away to check Dossier can post there.` };
+}
+
+export function autocomplete(ctx: AutocompleteContext) {
+  return ctx.focused.name === 'timezone' ? timeZoneChoices(ctx.focused.value) : [];
+}

@@ -1,0 +1,33 @@
+import { DiscordAPIError, type Client } from 'discord.js';
+import { SendFailure, type BriefSender } from '../digest/sender.js';
+import { NO_MENTIONS } from './message.js';
+
+/**
+ * Posts briefs with discord.js, which queues requests per route and waits out
+ * 429s, so a burst of guilds at 08:00 respects Discord's rate limits.
+ */
+export class DiscordBriefSender implements BriefSender {
+  constructor(private readonly client: Client) {}
+
+  isReady(): boolean {
+    return this.client.isReady();
+  }
+
+  async send(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void): Promise<string[]> {
+    const ids: string[] = [];
+    try {
+      const channel = await this.client.channels.fetch(channelId);
+      if (!channel || !channel.isSendable()) throw new SendFailure('not a channel Dossier can post in', undefined, ids);
+      for (const [i, content] of messages.entries()) {
+        const message = await channel.send({ content, allowedMentions: NO_MENTIONS, nonce: nonces[i], enforceNonce: true });
+        ids.push(message.id);
+        onPart?.(message.id);
+      }
+      return ids;
+    } catch (err) {
+      if (err instanceof SendFailure) throw err;
+      if (err instanceof DiscordAPIError) throw new SendFailure(err.message, typeof err.code === 'number' ? err.code : undefined, ids);
+      throw new SendFailure(err instanceof Error ? err.message : String(err), undefined, ids);
+    }
+  }
+}

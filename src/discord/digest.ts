@@ -1,0 +1,29 @@
+import type { Client } from 'discord.js';
+import type { Db } from '../db/index.js';
+import { DEFAULT_TICK_MS, startScheduler, type Scheduler, type SchedulerOptions } from '../digest/scheduler.js';
+import { DigestService } from '../digest/service.js';
+import { DigestStore } from '../digest/store.js';
+import type { Library } from '../library.js';
+import type { Logger } from '../log.js';
+import { DiscordBriefSender } from './brief-sender.js';
+
+export interface DigestOptions {
+  db: Db;
+  client: Client;
+  getLibrary: () => Library;
+  logger: Logger;
+  now?: () => number;
+  tickMs?: number;
+  onOutcome?: SchedulerOptions['onOutcome'];
+}
+
+/**
+ * The daily brief on a logged-in client: the service `/digest` uses and the loop
+ * that posts on schedule. The caller stops the scheduler before closing the database.
+ */
+export function startDigest(o: DigestOptions): { service: DigestService; scheduler: Scheduler } {
+  const logger = o.logger.child({ component: 'digest' });
+  const service = new DigestService({ store: new DigestStore(o.db), sender: new DiscordBriefSender(o.client), getLibrary: o.getLibrary, logger, now: o.now });
+  const scheduler = startScheduler(service, logger, { tickMs: o.tickMs ?? DEFAULT_TICK_MS, onOutcome: o.onOutcome });
+  return { service, scheduler };
+}
