@@ -6,6 +6,9 @@ import type { Reply } from '../replies/types.js';
  */
 export function replyToText(reply: Reply): string {
   const lines = reply.content
+    // Discord shows <t:…> timestamps in the reader's zone; a terminal gets the UTC date and time.
+    // Before unescaping, so an escaped `\<t:1\>` typed in a document stays literal.
+    .replace(/(?<!\\)<t:(\d{1,12})(?::[tTdDfFR])?>/g, (_m, secs: string) => `${new Date(Number(secs) * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`)
     .replace(/\\([\\*_~`|<>[\]#().+-])/g, '$1')
     .split('\n')
     .map((line) => line.replace(/^-# /, '   '));
