@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSummarizable, summarize } from '../src/summary/index.js';
 import { rouge } from '../src/summary/rouge.js';
+import { splitSentences } from '../src/text/segment.js';
 import type { Point } from '../src/types.js';
 
 interface EvalItem {
@@ -32,13 +33,10 @@ export interface SummaryEvaluation {
 }
 
 const SENTENCES = 3;
-const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
-
+/** The article as one paragraph of sentence points, split the way the product splits documents. */
 function articlePoints(id: string, article: string): Point[] {
   const points: Point[] = [];
-  for (const { segment } of segmenter.segment(article)) {
-    const text = segment.trim();
-    if (!text) continue;
+  for (const text of splitSentences(article)) {
     const sentence = points.length + 1;
     points.push({ id: points.length, citation: `${id}#p1.s${sentence}`, doc: id, kind: 'sentence', paragraph: 1, sentence, text });
   }

@@ -47,11 +47,16 @@ for (const file of list) {
 }
 const points = pointsOf(docs);
 const t1 = performance.now();
+const cpu0 = process.cpuUsage();
 const topics = buildTopics({ docs, points });
+const cpu = process.cpuUsage(cpu0);
 const t2 = performance.now();
 
 const sentences = points.filter((p) => p.kind === 'sentence').length;
-console.log(`${docs.length} documents, ${sentences} sentences; segmenting ${((t1 - t0) / 1000).toFixed(2)} s, topics ${((t2 - t1) / 1000).toFixed(2)} s`);
+console.log(
+  `${docs.length} documents, ${sentences} sentences; segmenting ${((t1 - t0) / 1000).toFixed(2)} s, ` +
+    `topics ${((t2 - t1) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU`,
+);
 console.log(`heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`);
 for (const t of topics) {
   console.log(`\n${t.name} [${t.id}] — ${t.points.length} sentences, ${t.documents.length} docs; keywords: ${t.keywords.slice(0, 8).join(', ')}`);

@@ -11,6 +11,7 @@ const DATE_WORD = new RegExp(`^(?:\\d+(?:[:.,/-]\\d+)*(?:st|nd|rd|th)?|${MONTHS}
 
 /** Lines made of nothing but dates, times and zones: "14:11 EST, 25 October 2013 ." */
 function isTimestamp(text: string): boolean {
+  if (text.length > 80 || !/\d/.test(text)) return false;
   const ws = words(text);
   return ws.some((w) => /\d/.test(w)) && ws.every((w) => DATE_WORD.test(w));
 }
@@ -34,6 +35,10 @@ export function isByline(text: string): boolean {
 /** Whether a sentence can stand in a summary: a real sentence, not page furniture. */
 export function isSummarizable(text: string): boolean {
   if (isByline(text)) return false;
+  // Each whitespace-separated chunk with a letter or digit holds at least one word,
+  // so most sentences pass without tokenising.
+  let chunks = 0;
+  for (const chunk of text.split(/\s+/)) if (/[\p{L}\p{N}]/u.test(chunk) && ++chunks >= MIN_SUMMARY_WORDS) return true;
   return words(text).length >= MIN_SUMMARY_WORDS;
 }
 

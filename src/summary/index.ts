@@ -2,11 +2,13 @@
  * Extractive summaries: every summary sentence is one of the input points, returned
  * as-is, so a summary can only ever quote.
  *
- * Method: centroid scoring (Radev et al. 2004). Each sentence is a TF-IDF vector
- * over content words; its centrality is the cosine to the centroid of all
- * candidates. A position prior favours a document's early sentences (news and
- * analysis state their point first), and greedy selection skips any sentence too
- * similar to one already chosen.
+ * Method: centroid scoring (Radev et al. 2004). Each sentence is a unit TF-IDF
+ * vector over content words (folded, stopwords dropped, plurals and possessives
+ * stripped); its centrality is its dot product with the centroid of the others,
+ * i.e. its summed cosine similarity to them. Off-subject sentences rank last, a
+ * position prior favours a document's early sentences (news and analysis state
+ * their point first), and greedy selection skips any sentence too similar to one
+ * already chosen. Tuning and figures: bench/summary-eval.ts.
  */
 import type { Point } from '../types.js';
 import { isSummarizable } from './filter.js';
@@ -102,6 +104,23 @@ function dot(a: Vector, b: Vector): number {
   return s;
 }
 
+const vectorCache = new WeakMap<(term: string) => number, WeakMap<Point, Vector>>();
+const idfMemo = new WeakMap<(term: string) => number, (term: string) => number>();
+
+function memoIdf(idf: (term: string) => number): (term: string) => number {
+  let memo = idfMemo.get(idf);
+  if (!memo) {
+    const values = new Map<string, number>();
+    memo = (t) => {
+      let v = values.get(t);
+      if (v === undefined) values.set(t, (v = idf(t)));
+      return v;
+    };
+    idfMemo.set(idf, memo);
+  }
+  return memo;
+}
+
 function localIdf(termLists: readonly (readonly string[])[]): (t: string) => number {
   const df = new Map<string, number>();
   for (const terms of termLists) for (const t of new Set(terms)) df.set(t, (df.get(t) ?? 0) + 1);
@@ -123,14 +142,33 @@ function usable(point: Point): boolean {
 }
 
 /**
+ * Library-wide IDF over sentence points, keyed like `contentTerms`, to pass to
+ * `summarize` as `idf` (a search index keyed by unstemmed words would miss
+ * "shipment" for "shipments" and weigh it as unseen).
+ */
+export function sentenceIdf(points: readonly Point[]): (term: string) => number {
+  const df = new Map<string, number>();
+  let n = 0;
+  for (const p of points) {
+    if (p.kind !== 'sentence') continue;
+    n++;
+    for (const t of new Set(termsOf(p))) df.set(t, (df.get(t) ?? 0) + 1);
+  }
+  return (t) => {
+    const f = df.get(t) ?? 0;
+    return Math.log(1 + (n - f + 0.5) / (f + 0.5));
+  };
+}
+
+/**
  * Picks 2–5 central sentence points from `candidates` (fewer when the material is
  * short), and returns them in the order given, which callers keep in source order.
  * Only `kind: 'sentence'` points that read as real sentences are considered. The
  * result holds the very objects passed in.
  */
 export function summarize(candidates: readonly Point[], opts: SummarizeOptions = {}): Point[] {
-  const min = Math.max(1, opts.min ?? 2);
-  const max = Math.max(min, opts.max ?? 5);
+  const max = Math.max(1, opts.max ?? 5);
+  const min = Math.min(max, Math.max(1, opts.min ?? 2));
 
   const pool: { point: Point; order: number; terms: readonly string[] }[] = [];
   candidates.forEach((point, order) => {
@@ -141,8 +179,22 @@ export function summarize(candidates: readonly Point[], opts: SummarizeOptions =
   if (pool.length === 0) return [];
   const k = summarySize(pool.length, min, max);
 
-  const idf = opts.idf ?? localIdf(pool.map((c) => c.terms));
-  const vectors = pool.map((c) => vectorOf(c.terms, idf));
+  let vectors: Vector[];
+  if (opts.idf) {
+    // A caller's idf is library-wide and reused (every topic summary shares one), so
+    // a sentence's vector under it is worth keeping.
+    let cache = vectorCache.get(opts.idf);
+    if (!cache) vectorCache.set(opts.idf, (cache = new WeakMap()));
+    const idf = memoIdf(opts.idf);
+    vectors = pool.map((c) => {
+      let v = cache.get(c.point);
+      if (!v) cache.set(c.point, (v = vectorOf(c.terms, idf)));
+      return v;
+    });
+  } else {
+    const idf = localIdf(pool.map((c) => c.terms));
+    vectors = pool.map((c) => vectorOf(c.terms, idf));
+  }
 
   // Rank among the same document's usable candidates, so topic summaries drawn from
   // many documents favour each one's early mentions rather than the first document.

@@ -16,12 +16,15 @@ export interface AliasGroup {
   terms: readonly string[];
   /** Words that, right before a term, mean something else ("Latin America"). */
   notAfter?: readonly string[];
+  /** Words that, right after a term, mean something else ("Indian Country", "Indian Affairs"). */
+  notBefore?: readonly string[];
 }
 
-const g = (name: string, terms: string, notAfter?: string): AliasGroup => ({
+const g = (name: string, terms: string, notAfter?: string, notBefore?: string): AliasGroup => ({
   name,
   terms: terms.split('|'),
   ...(notAfter ? { notAfter: notAfter.split('|') } : {}),
+  ...(notBefore ? { notBefore: notBefore.split('|') } : {}),
 });
 
 export const ALIAS_GROUPS: readonly AliasGroup[] = [
@@ -33,7 +36,8 @@ export const ALIAS_GROUPS: readonly AliasGroup[] = [
   g('Russia', 'Russia|Russian|Russian Federation'),
   g('China', "China|Chinese|PRC|People's Republic of China"),
   g('Pakistan', 'Pakistan|Pakistani'),
-  g('India', 'India|Indian'),
+  // In US texts "Indian" is as often Native American ("Indian Country", "American Indian").
+  g('India', 'India|Indian', 'american|native', 'country|affairs|tribe|tribal|health|reservation|land|child|education|gaming|ocean|nations'),
   g('Iran', 'Iran|Iranian'),
   g('Ukraine', 'Ukraine|Ukrainian'),
   g('Afghanistan', 'Afghanistan|Afghan'),

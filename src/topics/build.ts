@@ -4,21 +4,23 @@
  *
  * Candidates are distinctive words, two-word phrases and proper names (with
  * country/demonym aliases folded together). They are scored like TF-IDF over
- * documents: Σ over documents of (1 + ln sentences-mentioning-it) × ln((N+1)/df), so
- * a topic must recur within documents and not be everywhere. The best are given
- * members by keyword lookup, near-duplicates merged, and the list capped.
+ * documents: Σ over documents of (1 + ln sentences-mentioning-it), times
+ * ln((N+1)/df)², so a topic must recur within documents and not be everywhere.
+ * A list of generic words stands in for IDF when the library is one document.
+ * The best candidates get members by keyword lookup, near-duplicates are merged,
+ * and the list is capped (12 for one document, growing with √N up to 50).
  *
  * Cost is linear in the text: one tokenising pass builds the sentence index and
  * the candidate counts; membership uses postings of the rarest word of each
  * keyword, and merging compares only the few accepted topics.
  */
-import { slugify } from '../documents/slug.js';
-import { summarize } from '../summary/index.js';
+import { slugifyOrEmpty } from '../documents/slug.js';
+import { summarize, termsOf } from '../summary/index.js';
 import { fold } from '../text/normalize.js';
 import type { Doc, Point, Topic } from '../types.js';
 import { ALIAS_GROUPS, type AliasGroup } from './aliases.js';
 import { GENERIC, TITLES } from './generic.js';
-import { ALLCAPS, BREAK, CAP, CaseRule, INITIAL, SentenceIndex, STOP, parsePhrase, type Phrase } from './matcher.js';
+import { ALLCAPS, BREAK, CAP, CaseRule, HYPHEN, INITIAL, LABEL, SentenceIndex, STOP, parsePhrase, type Phrase } from './matcher.js';
 
 export { loadCuratedTopics } from './curated.js';
 export { findTopic, rankTopicsForAutocomplete } from './find.js';
@@ -34,10 +36,12 @@ export interface BuildTopicsInput {
 const MIN_SUPPORT = 2;
 const TOPICS_PER_DOC = 12;
 const MAX_TOPICS = 50;
-/** Member-set Jaccard at or above which two topics are one. */
+/**
+ * Member-set Jaccard at or above which two topics are one: against the whole
+ * topic, or against one keyword of it sharing a word with the candidate
+ * ("Energy" joins "Energy deal" even after "deal" widened that topic).
+ */
 const MERGE_JACCARD = 0.6;
-/** Lower bar when the keywords share a word ("Energy" and "Energy deal"). */
-const MERGE_JACCARD_RELATED = 0.4;
 /** Share of an automatic topic's members inside a curated topic that makes it redundant. */
 const CURATED_COVERAGE = 0.75;
 /** In libraries of at least this many documents, words in over half of them are not distinctive. */
@@ -46,10 +50,23 @@ const MAX_DOC_SHARE = 0.5;
 /** A name-like candidate is capitalised in this share of its mid-sentence uses. */
 const PROPER_SHARE = 0.7;
 /**
+ * How strongly distinctiveness counts against support: the score is
+ * spread × idf^IDF_POWER. With power 1, Σ tf-idf peaks for words in ~37% of
+ * documents ("support", "communities"); squared, the peak moves to ~14%, where
+ * subjects like "Ukraine" or "Supply chain" sit.
+ */
+const IDF_POWER = 2;
+/** A capitalised word followed by another capitalised word this often is part of longer names. */
+const NAME_PREFIX_SHARE = 0.5;
+/** Stopwords that can begin a name ("New York", "New Delhi"). */
+const NAME_STOPWORDS = new Set(['new']);
+/**
  * Topic members already share the subject, so position matters less than in a
  * document summary: the prior only breaks near-ties toward early mentions.
  */
 const TOPIC_POSITION_WEIGHT = 0.3;
+/** Content words a sentence needs to be quoted in a topic summary (when enough have them). */
+const MIN_SUMMARY_TERMS = 8;
 /** Longest proper-name run kept as one candidate ("North-South Transport Corridor"). */
 const MAX_NAME_TOKENS = 5;
 /** Words allowed inside a name ("Department of State", "Committee for ..."). */
@@ -62,9 +79,12 @@ interface CandidateStats {
   df: number;
   /** Σ over documents of 1 + ln(sentences in that document). */
   spread: number;
-  /** Uses not at a sentence or quotation start, and how many of those were capitalised. */
+  /** Sentences using it not at a sentence or quotation start; how many of those capitalised it, and how many in capitals. */
   mid: number;
   capMid: number;
+  upperMid: number;
+  /** Sentences where it is capitalised and followed by another capitalised word. */
+  leadsName: number;
   lastDoc: number;
   docSf: number;
 }
@@ -76,27 +96,24 @@ interface Draft {
   keywords: string[];
   members: number[];
   /** Phrase candidates merged in, best first, for naming. */
-  parts: { key: string; size: number; tokens: number; phrase: Phrase; proper: boolean }[];
+  parts: { key: string; members: number[]; tokens: number; phrase: Phrase; proper: boolean }[];
   group?: AliasGroup;
   curated: boolean;
 }
 
 /** Builds curated and automatic topics for a library. Deterministic for a given input. */
 export function buildTopics(input: BuildTopicsInput): Topic[] {
-  const T0 = performance.now();
   const index = new SentenceIndex(input.points);
   const aliases = aliasMatcher();
-  const T1 = performance.now();
 
   const curated = curatedDrafts(index, aliases, input.curated ?? {});
   const automatic = automaticDrafts(index, aliases);
-  const T2 = performance.now();
 
   const curatedNames = new Set(curated.map((d) => fold(d.label)));
-  const curatedIds = new Set(curated.map((d) => slugify(d.label)));
+  const curatedIds = new Set(curated.map((d) => topicId(d.label)));
   const curatedSets = curated.map((d) => new Set(d.members));
   const kept = automatic.filter((d) => {
-    if (curatedNames.has(fold(d.label)) || curatedIds.has(slugify(d.label))) return false;
+    if (curatedNames.has(fold(d.label)) || curatedIds.has(topicId(d.label))) return false;
     return !curatedSets.some((set) => {
       let inside = 0;
       for (const m of d.members) if (set.has(m)) inside++;
@@ -106,8 +123,6 @@ export function buildTopics(input: BuildTopicsInput): Topic[] {
 
   const idf = sentenceIdf(index);
   const topics = [...curated, ...kept].map((d) => toTopic(index, d, idf));
-  const T3 = performance.now();
-  if (process.env.TOPIC_TIMING) console.error({ index: T1 - T0, drafts: T2 - T1, topics: T3 - T2 });
   topics.sort(
     (a, b) =>
       Number(b.curated) - Number(a.curated) ||
@@ -124,6 +139,11 @@ export function buildTopics(input: BuildTopicsInput): Topic[] {
   return topics;
 }
 
+/** URL-safe id from a name; names without Latin letters or digits get a generic one. */
+function topicId(name: string): string {
+  return slugifyOrEmpty(name) || 'topic';
+}
+
 /** Library-wide IDF over sentences, keyed like `contentTerms`, for topic summaries. */
 function sentenceIdf(index: SentenceIndex): (term: string) => number {
   const n = index.size;
@@ -135,17 +155,27 @@ function sentenceIdf(index: SentenceIndex): (term: string) => number {
 
 function toTopic(index: SentenceIndex, d: Draft, idf: (t: string) => number): Topic {
   const points = d.members.map((s) => index.sentences[s]!);
-  const documents: string[] = [];
-  for (const p of points) if (documents[documents.length - 1] !== p.doc && !documents.includes(p.doc)) documents.push(p.doc);
+  const documents = [...new Set(points.map((p) => p.doc))];
   return {
-    id: slugify(d.label),
+    id: topicId(d.label),
     name: d.label,
     keywords: d.keywords,
     curated: d.curated,
     points,
     documents,
-    summary: summarize(points, { max: 5, idf, positionWeight: TOPIC_POSITION_WEIGHT }),
+    summary: summarize(summaryCandidates(points), { max: 5, idf, positionWeight: TOPIC_POSITION_WEIGHT }),
   };
+}
+
+/**
+ * A topic summary quotes sentences out of their documents, so it wants ones that
+ * stand alone: not questions, and with some substance (short sentences win on
+ * cosine merely by being nothing but the topic word: "And now we have the war in
+ * the Ukraine."). Falls back to all members when too few qualify.
+ */
+function summaryCandidates(points: Point[]): Point[] {
+  const good = points.filter((p) => !/\?["'”’)]*\s*$/.test(p.text) && termsOf(p).length >= MIN_SUMMARY_TERMS);
+  return good.length >= 2 ? good : points;
 }
 
 // --- aliases -----------------------------------------------------------------------
@@ -168,7 +198,7 @@ function aliasMatcher(): AliasMatcher {
   for (const group of ALIAS_GROUPS) {
     const list: Phrase[] = [];
     for (const term of [group.name, ...group.terms]) {
-      const phrase = parsePhrase(term, group.notAfter);
+      const phrase = parsePhrase(term, group.notAfter, group.notBefore);
       if (!phrase || list.some((p) => p.keys.join(' ') === phrase.keys.join(' ') && p.case === phrase.case)) continue;
       list.push(phrase);
       const first = phrase.keys[0]!;
@@ -241,6 +271,8 @@ const K_SHORT = 2; // two characters: a topic only as an acronym ("AI", "EU")
 const K_GENERIC = 4;
 const K_TITLE = 8;
 const K_CONNECTOR = 16;
+const K_NAMEWORD = 32;
+const K_RARE = 64; // in fewer sentences than MIN_SUPPORT: no candidate containing it can qualify
 
 function keyInfo(index: SentenceIndex): Uint8Array {
   const info = new Uint8Array(index.keyNames.length);
@@ -253,6 +285,8 @@ function keyInfo(index: SentenceIndex): Uint8Array {
     if (GENERIC.has(key)) f |= K_GENERIC;
     if (TITLES.has(key)) f |= K_TITLE;
     if (NAME_CONNECTORS.has(key)) f |= K_CONNECTOR;
+    if (NAME_STOPWORDS.has(key)) f |= K_NAMEWORD;
+    if (index.frequencyOfId(id) < MIN_SUPPORT) f |= K_RARE;
     info[id] = f;
   });
   return info;
@@ -270,8 +304,10 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
   const stats = new Map<number, CandidateStats>();
   const names = new Map<string, CandidateStats>();
   const docOrdinal = new Map<string, number>();
-  // Per sentence: candidates seen, and whether one was capitalised mid-sentence (null: only at a start).
-  const capital = new Map<number | string, boolean | null>();
+  // Per sentence: candidates seen, with their most emphatic mid-sentence case
+  // (-1: only at a start, 0: lower case, 1: Capitalised, 2: ALL CAPS).
+  const capital = new Map<number | string, number>();
+  const leading = new Set<number>();
   const aliasByFirst = new Map<number, { group: number; phrase: Phrase }[]>();
   for (const [key, entries] of aliases.byFirst) {
     const id = index.idOf(key);
@@ -288,11 +324,12 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
     }
     st.docSf++;
   };
-  const fresh = (): CandidateStats => ({ sf: 0, df: 0, spread: 0, mid: 0, capMid: 0, lastDoc: -1, docSf: 0 });
-  const count = (key: number | string, doc: number, cap: boolean | null) => {
-    if (capital.has(key)) {
-      // Once per sentence, but a capitalised use anywhere in it counts.
-      if (cap !== null && capital.get(key) !== true) capital.set(key, cap || capital.get(key) === true);
+  const fresh = (): CandidateStats => ({ sf: 0, df: 0, spread: 0, mid: 0, capMid: 0, upperMid: 0, leadsName: 0, lastDoc: -1, docSf: 0 });
+  const count = (key: number | string, doc: number, cap: number) => {
+    const before = capital.get(key);
+    if (before !== undefined) {
+      // Once per sentence, keeping its most emphatic case.
+      if (cap > before) capital.set(key, cap);
       return;
     }
     capital.set(key, cap);
@@ -313,10 +350,12 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
     const used = new Uint8Array(n);
     capital.clear();
 
+    for (let i = 0; i < n && flags[i]! & LABEL; i++) used[i] = 1;
+
     for (let i = 0; i < n; i++) {
       for (const { group, phrase } of aliasByFirst.get(ids[i]!) ?? []) {
         if (!index.matchesAt(s, i, phrase)) continue;
-        count(-1 - group, doc, null);
+        count(-1 - group, doc, -1);
         used.fill(1, i, i + phrase.keys.length);
         i += phrase.keys.length - 1;
         break;
@@ -324,22 +363,35 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
     }
 
     const content = (i: number) => {
-      if (used[i] || flags[i]! & STOP) return false;
+      if (used[i]) return false;
       const k = info[ids[i]!]!;
+      if (k & K_RARE) return false;
+      if (flags[i]! & STOP) return (k & K_NAMEWORD) !== 0 && (flags[i]! & CAP) !== 0;
       // Acronyms that spell a stopword ("US", "IT") are left to the alias table.
       return (k & K_CONTENT) !== 0 || ((k & K_SHORT) !== 0 && (flags[i]! & ALLCAPS) !== 0);
     };
-    const capAt = (i: number) => (flags[i]! & INITIAL ? null : (flags[i]! & CAP) !== 0);
+    const caseAt = (i: number) => {
+      const f = flags[i]!;
+      return f & INITIAL ? -1 : f & ALLCAPS ? 2 : f & CAP ? 1 : 0;
+    };
     for (let i = 0; i < n; i++) {
       if (!content(i)) continue;
       const id = ids[i]!;
-      const generic = info[id]! & K_GENERIC;
-      if (!generic) count(id, doc, capAt(i));
-      if (i + 1 < n && content(i + 1) && !(flags[i + 1]! & BREAK)) {
+      const generic = info[id]! & (K_GENERIC | K_NAMEWORD);
+      const pairNext = i + 1 < n && content(i + 1) && !(flags[i + 1]! & BREAK);
+      // Halves of a hyphenated compound ("Indo-Pacific") are not topics by themselves.
+      const hyphenated = (pairNext && flags[i + 1]! & HYPHEN) || (i > 0 && flags[i]! & HYPHEN && content(i - 1));
+      if (!generic && !hyphenated) {
+        count(id, doc, caseAt(i));
+        // A capitalised word usually followed by another is a first name or a title
+        // fragment ("John", "Advisor"): the full name is the candidate.
+        if (flags[i]! & CAP && !(flags[i]! & INITIAL) && i + 1 < n && !(flags[i + 1]! & BREAK) && flags[i + 1]! & CAP) leading.add(id);
+      }
+      if (pairNext) {
         const next = ids[i + 1]!;
-        if (!(generic && info[next]! & K_GENERIC)) {
-          const cap = capAt(i);
-          count(V + id * V + next, doc, cap === null ? null : cap && (flags[i + 1]! & CAP) !== 0);
+        if (!(generic && info[next]! & (K_GENERIC | K_NAMEWORD))) {
+          const first = caseAt(i);
+          count(V + id * V + next, doc, first < 0 ? -1 : Math.min(first, caseAt(i + 1)));
         }
       }
     }
@@ -359,16 +411,19 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
       let from = i;
       while (from < j && info[ids[from]!]! & K_TITLE) from++;
       if (j - from >= 3 && j - from <= MAX_NAME_TOKENS) {
-        count(Array.from(ids.subarray(from, j)).join(','), doc, flags[from]! & INITIAL ? null : true);
+        count(Array.from(ids.subarray(from, j)).join(','), doc, flags[from]! & INITIAL ? -1 : 1);
       }
       i = j;
     }
 
+    for (const id of leading) stats.get(id)!.leadsName++;
+    leading.clear();
     for (const [key, cap] of capital) {
-      if (cap === null) continue;
+      if (cap < 0) continue;
       const st = statOf(key);
       st.mid++;
-      if (cap) st.capMid++;
+      if (cap >= 1) st.capMid++;
+      if (cap === 2) st.upperMid++;
     }
   }
 
@@ -391,14 +446,12 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
 }
 
 function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
-  const T0 = performance.now();
   const stats = countCandidates(index, aliases);
-  if (process.env.TOPIC_TIMING) console.error({ count: performance.now() - T0, candidates: stats.size });
   const nDocs = index.docSentences.size;
   if (nDocs === 0) return [];
   const limit = Math.min(MAX_TOPICS, Math.round(TOPICS_PER_DOC * Math.sqrt(nDocs)));
 
-  const scored: { key: string; score: number; proper: boolean; tokens: number }[] = [];
+  const scored: { key: string; score: number; proper: boolean; caps: boolean; tokens: number }[] = [];
   for (const [key, st] of stats) {
     if (st.sf < MIN_SUPPORT) continue;
     if (nDocs >= MIN_DOCS_FOR_SHARE && st.df > MAX_DOC_SHARE * nDocs) continue;
@@ -408,12 +461,14 @@ function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
     if (!isAlias) {
       if (words.some((w) => TITLES.has(w)) && (words.length <= 2 || words.every((w) => TITLES.has(w)))) continue;
       if (words.length === 1 && (GENERIC.has(key) || (!proper && !looksLikeNoun(key)))) continue;
+      if (words.length === 1 && proper && st.leadsName >= NAME_PREFIX_SHARE * st.mid) continue;
       // A capitalised name of only generic words ("Last Week") is a heading, not a topic.
       if (words.every((w) => GENERIC.has(w) || NAME_CONNECTORS.has(w))) continue;
     }
-    const idf = Math.log((nDocs + 1) / st.df);
+    const idf = Math.log((nDocs + 1) / st.df) ** IDF_POWER;
     const weight = proper ? 1.5 : words.length >= 2 ? 1.3 : 1;
-    scored.push({ key, score: st.spread * idf * weight, proper, tokens: Math.max(1, words.length) });
+    const caps = !isAlias && st.mid > 0 && st.upperMid >= PROPER_SHARE * st.mid;
+    scored.push({ key, score: st.spread * idf * weight, proper, caps, tokens: Math.max(1, words.length) });
   }
   scored.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
@@ -424,19 +479,24 @@ function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
     const group = groups.get(cand.key);
     const phrases: Phrase[] = group
       ? aliases.phrases.get(group)!
-      : [{ keys: cand.key.split(' '), case: cand.proper ? CaseRule.Capitalised : CaseRule.Any }];
+      : [{ keys: cand.key.split(' '), case: cand.caps ? CaseRule.AllCaps : cand.proper ? CaseRule.Capitalised : CaseRule.Any }];
     const members = unionMembers(index, phrases);
     if (members.length < MIN_SUPPORT) continue;
-    const part = { key: cand.key, size: members.length, tokens: cand.tokens, phrase: phrases[0]!, proper: cand.proper };
+    const part = { key: cand.key, members, tokens: cand.tokens, phrase: phrases[0]!, proper: cand.proper };
 
     const words = new Set(phrases[0]!.keys);
-    const twin = drafts.find((d) => {
-      const related = !group && !d.group && d.parts.some((p) => p.phrase.keys.some((k) => words.has(k)));
-      return jaccard(d.members, members, related ? MERGE_JACCARD_RELATED : MERGE_JACCARD) >= (related ? MERGE_JACCARD_RELATED : MERGE_JACCARD);
-    });
+    const twin = drafts.find(
+      (d) =>
+        // Two countries stay two topics however often they are mentioned together.
+        !(group && d.group) &&
+        (jaccard(d.members, members, MERGE_JACCARD) >= MERGE_JACCARD ||
+          (!group &&
+            d.parts.some(
+              (p) => p.phrase.keys.some((k) => words.has(k)) && jaccard(p.members, members, MERGE_JACCARD) >= MERGE_JACCARD,
+            ))),
+    );
     if (twin) {
       // Same sentences under another word: one topic with both keywords.
-      if (twin.group && group) continue;
       twin.members = mergeSorted(twin.members, members);
       twin.phrases.push(...phrases);
       twin.parts.push(part);
@@ -457,8 +517,8 @@ function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
     // Name after the most specific keyword that still covers half the topic:
     // "Energy deal" rather than "Energy" when the two were merged.
     const best = [...d.parts].sort((a, b) => {
-      const aOk = a.size * 2 >= d.members.length ? 1 : 0;
-      const bOk = b.size * 2 >= d.members.length ? 1 : 0;
+      const aOk = a.members.length * 2 >= d.members.length ? 1 : 0;
+      const bOk = b.members.length * 2 >= d.members.length ? 1 : 0;
       return bOk - aOk || b.tokens - a.tokens;
     })[0]!;
     d.label = displayName(surfaceOf(index, best.phrase, best.proper));

@@ -1,4 +1,4 @@
-import { slugify } from '../documents/slug.js';
+import { slugifyOrEmpty } from '../documents/slug.js';
 import { fold } from '../text/normalize.js';
 import type { Topic } from '../types.js';
 
@@ -12,7 +12,7 @@ const norm = (s: string) => fold(s.trim()).replace(/\s+/g, ' ');
 export function findTopic(topics: readonly Topic[], query: string): Topic | undefined {
   const q = norm(query);
   if (!q) return undefined;
-  const id = slugify(q);
+  const id = slugifyOrEmpty(q);
   return (
     topics.find((t) => t.id === q || t.id === id) ??
     topics.find((t) => norm(t.name) === q) ??

@@ -15,6 +15,8 @@ lot kind sort type part piece half number amount example instance reason result 
 idea point question matter situation case place end beginning start side line term level word name
 hand head eye face back front top bottom middle rest hope need view sign chance step role basis
 interest attention effort course sense form area region world life country nation city town
+decision process approach factor aspect opportunity insight comment status
+republic kingdom federation union government state people
 north south east west northern southern eastern western ago
 thank thanks welcome morning afternoon
 make take come go see know think want look use find give tell ask work seem feel try leave call
@@ -36,6 +38,11 @@ ten twenty dozen
 january february march april june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday
 mr mrs ms dr sir madam
+department office council board committee commission institute university college school agency
+bureau administration district court affairs service center centre association foundation program
+programme organization organisation initiative partnership fund coalition forum conference summit
+act bill law order plan report statement release fact sheet press briefing readout remark
+applause laughter inaudible crosstalk edt est et pt pst gmt utc am pm
 whether although unless either neither toward towards among amongst across around behind beyond
 despite throughout therefore thus hence whose whatever whenever wherever whichever everywhere
 somewhere anywhere nowhere else otherwise besides meanwhile upon onto amid along
@@ -46,6 +53,7 @@ const TITLE_WORDS = `
 president presidents vice prime minister ministers secretary secretaries deputy assistant chief
 senator senators sen rep representative governor gov mayor ambassador chairman chairwoman chair
 director spokesperson spokesman spokeswoman official officials leader leaders former acting general
+senior advisor adviser counselor nominee extraordinary plenipotentiary ambassador designate
 king queen prince princess sheikh emir chancellor premier commissioner judge justice attorney
 mr mrs ms dr sir madam lord lady honorable hon
 `;

@@ -8,6 +8,9 @@ export const ALLCAPS = 2; // has letters, all upper-case
 export const BREAK = 4; // punctuation between this token and the previous one
 export const STOP = 8; // a stopword
 export const INITIAL = 16; // first word of the sentence or of a quotation/clause after a colon
+export const COLON = 32; // a colon right before this token
+export const LABEL = 64; // part of a transcript speaker label ("SULLIVAN:", "MS. JEAN-PIERRE:")
+export const HYPHEN = 128; // joined to the previous word by a bare hyphen ("Indo-Pacific")
 
 export const CaseRule = { Any: 0, Capitalised: 1, AllCaps: 2 } as const;
 export type CaseRule = (typeof CaseRule)[keyof typeof CaseRule];
@@ -18,6 +21,8 @@ export interface Phrase {
   case: CaseRule;
   /** Keys that, right before the phrase, disqualify it ("latin" before "america"). */
   notAfter?: ReadonlySet<string>;
+  /** Keys that, right after the phrase, disqualify it ("country" after "indian"). */
+  notBefore?: ReadonlySet<string>;
 }
 
 // Between two words of one phrase only spaces, hyphens, dots (U.S.) and apostrophes may occur.
@@ -52,7 +57,7 @@ function caseFlags(text: string, start: number, end: number): number {
 }
 
 /** Parses a keyword as written ("US", "energy deal", "Turkey") into a phrase. */
-export function parsePhrase(keyword: string, notAfter?: readonly string[]): Phrase | undefined {
+export function parsePhrase(keyword: string, notAfter?: readonly string[], notBefore?: readonly string[]): Phrase | undefined {
   const tokens = tokenize(keyword);
   if (tokens.length === 0) return undefined;
   const letters = keyword.replace(/[^\p{L}]/gu, '');
@@ -64,6 +69,7 @@ export function parsePhrase(keyword: string, notAfter?: readonly string[]): Phra
     keys: tokens.map((t) => keyOf(t.norm)),
     case: rule,
     ...(notAfter?.length ? { notAfter: new Set(notAfter.map((w) => keyOf(w.toLowerCase()))) } : {}),
+    ...(notBefore?.length ? { notBefore: new Set(notBefore.map((w) => keyOf(w.toLowerCase()))) } : {}),
   };
 }
 
@@ -88,8 +94,14 @@ export class SentenceIndex {
   /** Sentence count per document slug. */
   readonly docSentences = new Map<string, number>();
   private readonly keyIds = new Map<string, number>();
-  /** Key id → ascending indices of the sentences using it. */
-  private readonly postings: number[][] = [];
+  /**
+   * Key id → ascending indices of the sentences using it, as one flat array
+   * (postingData[postingStart[id] .. postingStart[id + 1]]). Built after the
+   * tokens, in two sequential passes, rather than by pushing onto a hundred
+   * thousand scattered arrays.
+   */
+  private postingStart = new Int32Array(1);
+  private postingData = new Int32Array(0);
   /** Folded word → key id, STOP flag, and whether summaries count it; the vocabulary is far smaller than the text. */
   private readonly words = new Map<string, { id: number; stop: number; content: boolean }>();
   private readonly phraseIds = new WeakMap<Phrase, number[]>();
@@ -125,15 +137,56 @@ export class SentenceIndex {
           const gap = text.slice(prevEnd, t.start);
           if (BREAK_CHARS.test(gap)) f |= BREAK;
           if (OPENERS.test(gap)) f |= INITIAL;
+          if (gap.includes(':')) f |= COLON;
+          if (gap === '-') f |= HYPHEN;
         }
         flags[base + i] = f;
         prevEnd = t.end;
-        const list = this.postings[word.id]!;
-        if (list[list.length - 1] !== index) list.push(index);
       }
-      this.offsets.push(base + tokens.length);
+      // A leading all-caps run ending in a colon names a speaker, it is not text.
+      let label = base;
+      const end = base + tokens.length;
+      while (label < end && flags[label]! & ALLCAPS && !(flags[label]! & COLON)) label++;
+      if (label > base && label < end && flags[label]! & COLON) for (let i = base; i < label; i++) flags[i]! |= LABEL;
+      this.offsets.push(end);
       primeTerms(point, terms);
     }
+    this.buildPostings();
+  }
+
+  private buildPostings(): void {
+    const v = this.keyNames.length;
+    const start = new Int32Array(v + 1);
+    const last = new Int32Array(v).fill(-1);
+    const ids = this.tokenIds;
+    for (let s = 0; s < this.sentences.length; s++) {
+      for (let i = this.offsets[s]!, end = this.offsets[s + 1]!; i < end; i++) {
+        const id = ids[i]!;
+        if (last[id] !== s) {
+          last[id] = s;
+          start[id + 1]!++;
+        }
+      }
+    }
+    for (let id = 0; id < v; id++) start[id + 1]! += start[id]!;
+    const data = new Int32Array(start[v]!);
+    const fill = start.slice(0, v);
+    last.fill(-1);
+    for (let s = 0; s < this.sentences.length; s++) {
+      for (let i = this.offsets[s]!, end = this.offsets[s + 1]!; i < end; i++) {
+        const id = ids[i]!;
+        if (last[id] !== s) {
+          last[id] = s;
+          data[fill[id]!++] = s;
+        }
+      }
+    }
+    this.postingStart = start;
+    this.postingData = data;
+  }
+
+  private posting(id: number): Int32Array {
+    return this.postingData.subarray(this.postingStart[id]!, this.postingStart[id + 1]!);
   }
 
   private reserve(length: number): void {
@@ -163,7 +216,6 @@ export class SentenceIndex {
       id = this.keyNames.length;
       this.keyIds.set(key, id);
       this.keyNames.push(key);
-      this.postings.push([]);
     }
     return id;
   }
@@ -180,7 +232,12 @@ export class SentenceIndex {
   /** Number of sentences using the key. */
   frequency(key: string): number {
     const id = this.keyIds.get(key);
-    return id === undefined ? 0 : this.postings[id]!.length;
+    return id === undefined ? 0 : this.postingStart[id + 1]! - this.postingStart[id]!;
+  }
+
+  /** Number of sentences using the key with this id. */
+  frequencyOfId(id: number): number {
+    return this.postingStart[id + 1]! - this.postingStart[id]!;
   }
 
   private resolve(phrase: Phrase): number[] {
@@ -203,11 +260,15 @@ export class SentenceIndex {
     for (let j = 0; j < n; j++) {
       if (ids[at + j] !== want[j]) return false;
       const f = flags[at + j]!;
-      if (j > 0 && f & BREAK) return false;
+      if ((j > 0 && f & BREAK) || f & LABEL) return false;
       if (phrase.case === CaseRule.AllCaps && !(f & ALLCAPS)) return false;
       if (phrase.case === CaseRule.Capitalised && !(f & CAP) && !(f & STOP)) return false;
     }
     if (phrase.notAfter && i > 0 && !(flags[at]! & BREAK) && phrase.notAfter.has(this.keyNames[ids[at - 1]!]!)) return false;
+    const after = at + n;
+    if (phrase.notBefore && after < this.offsets[s + 1]! && !(flags[after]! & BREAK) && phrase.notBefore.has(this.keyNames[ids[after]!]!)) {
+      return false;
+    }
     return true;
   }
 
@@ -223,13 +284,15 @@ export class SentenceIndex {
 
   /** Indices of the sentences containing the phrase, ascending. */
   members(phrase: Phrase): number[] {
-    let rarest: number[] | undefined;
+    let rarest: Int32Array | undefined;
     for (const id of this.resolve(phrase)) {
       if (id < 0) return [];
-      const list = this.postings[id]!;
+      const list = this.posting(id);
       if (!rarest || list.length < rarest.length) rarest = list;
     }
-    return (rarest ?? []).filter((s) => this.positions(s, phrase).length > 0);
+    const out: number[] = [];
+    for (const s of rarest ?? []) if (this.positions(s, phrase).length > 0) out.push(s);
+    return out;
   }
 
   /** Verbatim text of tokens [from, to) of sentence `s`. */

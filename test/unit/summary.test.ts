@@ -67,6 +67,7 @@ describe('summarize', () => {
     expect(five.length).toBeLessThanOrEqual(5);
     expect(summarize(long, { max: 3 }).length).toBeLessThanOrEqual(3);
     expect(summarize(long, { min: 3, max: 3 })).toHaveLength(3);
+    expect(summarize(long, { max: 1 })).toHaveLength(1);
   });
 
   it('GIVEN one usable sentence THEN returns just it; GIVEN none THEN returns []', () => {
