@@ -24,7 +24,14 @@ const schema = z.object({
   ANALYST_ROLE_ID: optional(snowflake),
   INGEST_MAX_BYTES: optional(z.coerce.number({ error: 'must be a number of bytes' }).int('must be a whole number of bytes').min(1024, 'must be at least 1024').max(100 * 1024 * 1024, 'must be at most 104857600 (100 MB)')),
   INGEST_ALLOW_PRIVATE_URLS: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
+  HEALTH_PORT: optional(z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1–65535').max(65535, 'must be 1–65535')),
+  HEALTH_HOST: optional(z.string()),
+  COOLDOWN_USER_SECONDS: optional(z.coerce.number({ error: 'must be a number of seconds' }).min(0, 'must be 0 or more').max(3600, 'must be at most 3600')),
+  COOLDOWN_GUILD_PER_MINUTE: optional(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more')),
 });
+
+/** Every environment variable the process reads: the deployment test checks each is documented. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export interface Config {
   discordToken?: string;
@@ -40,6 +47,10 @@ export interface Config {
   /** Who may /ingest and /forget besides Manage Server holders. */
   analystRoleId?: string;
   ingest: { maxBytes: number; allowPrivateUrls: boolean };
+  /** Health and metrics endpoints: off unless a port is given. */
+  health?: { port: number; host: string };
+  /** 0 turns a limit off. */
+  cooldowns: { userSeconds: number; guildPerMinute: number };
 }
 
 /**
@@ -68,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     production: e.NODE_ENV === 'production',
     analystRoleId: e.ANALYST_ROLE_ID,
     ingest: { maxBytes: e.INGEST_MAX_BYTES ?? 10 * 1024 * 1024, allowPrivateUrls: e.INGEST_ALLOW_PRIVATE_URLS === 'true' },
+    health: e.HEALTH_PORT ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST ?? '127.0.0.1' } : undefined,
+    cooldowns: { userSeconds: e.COOLDOWN_USER_SECONDS ?? 3, guildPerMinute: e.COOLDOWN_GUILD_PER_MINUTE ?? 60 },
   };
 }
 

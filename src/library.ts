@@ -4,6 +4,8 @@ import { pointsOf } from './points.js';
 import { loadDocuments } from './documents/load.js';
 import { UserError } from './errors.js';
 import type { Logger } from './log.js';
+import { recordSearch } from './observability/metrics.js';
+import { code, escapeMarkdown } from './replies/markdown.js';
 import { InMemoryPointStore } from './store/point-store.js';
 import type { PointStore, SearchResult } from './store/types.js';
 import { summarize } from './summary/index.js';
@@ -91,7 +93,7 @@ export class Library {
       .slice(0, 3)
       .map((d) => `\`${d.slug}\``);
     const hint = close.length ? ` Did you mean ${close.join(', ')}?` : ' `/sources` lists them all.';
-    throw new UserError(`No document is called \`${slug}\`.${hint}`);
+    throw new UserError(`No document is called ${code(slug.slice(0, 100))}.${hint}`);
   }
 
   point(citation: string): Point | undefined {
@@ -104,14 +106,17 @@ export class Library {
       throw new UserError('Please give some words to search for, for example `/search wheat exports`.');
     }
     if (options.document) this.requireDoc(options.document);
-    return this.store.search(query, { ...options, document: options.document && this.doc(options.document)?.slug });
+    const started = performance.now();
+    const result = this.store.search(query, { ...options, document: options.document && this.doc(options.document)?.slug });
+    recordSearch((performance.now() - started) / 1000);
+    return result;
   }
 
   quote(citation: string, context = 0): Quote {
     const parts = parseCitation(citation);
     if (!parts) {
       throw new UserError(
-        `\`${citation.slice(0, 80)}\` is not a citation. Citations look like \`putin-sharif-sco#p3.s2\` (paragraph 3, sentence 2) or \`putin-sharif-sco#p3\`.`,
+        `${code(citation.slice(0, 80))} is not a citation. Citations look like \`putin-sharif-sco#p3.s2\` (paragraph 3, sentence 2) or \`putin-sharif-sco#p3\`.`,
       );
     }
     const doc = this.requireDoc(parts.doc);
@@ -158,9 +163,10 @@ export class Library {
   topic(name: string): Topic {
     const topic = findTopic(this.topics, name);
     if (topic) return topic;
-    const names = this.topics.slice(0, 5).map((t) => `*${t.name}*`);
+    const names = this.topics.slice(0, 5).map((t) => `*${escapeMarkdown(t.name)}*`);
     throw new UserError(
-      `No topic is called “${name.slice(0, 80)}”.${names.length ? ` Try ${names.join(', ')} — or \`/topics\` for the full list.` : ''}`,
+      // Echoed user input is escaped: `<@&id>` typed into the box must not render as a role pill.
+      `No topic is called “${escapeMarkdown(name.slice(0, 80))}”.${names.length ? ` Try ${names.join(', ')} — or \`/topics\` for the full list.` : ''}`,
     );
   }
 

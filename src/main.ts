@@ -1,12 +1,19 @@
 import { access } from 'node:fs/promises';
 import { ConfigError, loadConfig, requireDiscord, type Config } from './config.js';
 import { runConsole } from './console/repl.js';
-import { startBot } from './discord/bot.js';
+import { DatabaseError, openDatabase, type Db } from './db/index.js';
+import { startDigest } from './discord/digest.js';
+import { startService } from './discord/service.js';
 import { loadEnv } from './env.js';
+import type { CommandServices } from './interactions/command.js';
 import { loadCommands } from './interactions/registry.js';
-import { startLibraryServices } from './ingest/index.js';
 import { Library } from './library.js';
+import { startLibraryServices } from './ingest/index.js';
+import { Lifecycle } from './lifecycle/index.js';
+import { installProcessHooks } from './lifecycle/process.js';
 import { createLogger } from './log.js';
+import { databaseWritable } from './observability/checks.js';
+import { recordDigest } from './observability/metrics.js';
 
 const CONSOLE_BANNER = `Dossier local console: no DISCORD_TOKEN is set, so the slash commands answer here instead.
 Type /help, or try: /search american hegemny · /quote putin-sharif-sco#p3.s2 context:1 · /topics · /summary
@@ -30,7 +37,7 @@ async function main(): Promise<void> {
   }
   const bot = Boolean(config.discordToken);
   // The console owns stdout for its answers, so its logs go to stderr.
-  const logger = createLogger({ level: bot ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn'), pretty: !config.production, fd: bot ? 1 : 2 });
+  const logger = createLogger({ level: bot ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn'), pretty: !config.production, fd: bot ? 1 : 2, secrets: [config.discordToken] });
   await access(config.dataDir).catch(() => fail(`DATA_DIR: the folder ${config.dataDir} does not exist.`));
 
   const library = await Library.load(config.dataDir, logger);
@@ -48,15 +55,24 @@ async function main(): Promise<void> {
     { logger, watch: true },
   );
   const currentLibrary = () => manager.current();
-  const running = await startBot({ token, apiUrl: config.apiUrl, getLibrary: currentLibrary, commands, logger, services: { ingest } });
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await watcher?.close();
-    await running.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Closeables (the database, schedulers) register with `lifecycle.onClose`; SIGTERM drains and closes them.
+  const lifecycle = new Lifecycle();
+  installProcessHooks({ lifecycle, logger });
+  if (watcher) lifecycle.onClose({ name: 'data-watcher', close: () => watcher.close() });
+  let db: Db;
+  try {
+    db = openDatabase(config.databasePath);
+  } catch (err) {
+    if (err instanceof DatabaseError) fail(err.message);
+    throw err;
+  }
+  // Registered before the scheduler, so it closes after it.
+  lifecycle.onClose({ name: 'database', close: () => void db.close() });
+  const services: CommandServices = { ingest };
+  const { bot: running } = await startService({ config, token, getLibrary: currentLibrary, commands, logger, lifecycle, services, checks: [databaseWritable(db)] });
+  const digest = startDigest({ db, client: running.client, getLibrary: currentLibrary, logger, onOutcome: recordDigest });
+  lifecycle.onClose({ name: 'digest-scheduler', close: () => digest.scheduler.stop() });
+  services.digest = digest.service;
 }
 
 await main();

@@ -6,8 +6,12 @@ import {
   type CommandInteractionOption,
   type Interaction,
 } from 'discord.js';
+import { cooldownMessage, type Cooldowns } from '../abuse/cooldown.js';
 import type { Library } from '../library.js';
+import type { Lifecycle } from '../lifecycle/index.js';
+import { Turns } from '../lifecycle/turns.js';
 import type { Logger } from '../log.js';
+import { recordInteraction } from '../observability/metrics.js';
 import type { AttachmentRef, CommandContext, CommandModule, CommandServices } from '../interactions/command.js';
 import { Options, type OptionValue } from '../interactions/options.js';
 import { errorReply, finalize, runCommand } from '../interactions/run.js';
@@ -16,15 +20,21 @@ import type { Reply } from '../replies/types.js';
 import { toEditOptions, toReplyOptions } from './message.js';
 
 /** Discord gives 3 s to acknowledge; defer well before, in case a handler awaits something slow. */
-const AUTO_DEFER_MS = 2000;
+// 1.5 s rather than 2: under load the timer can wait behind one CPU-bound job (see Turns) before it fires.
+const AUTO_DEFER_MS = 1500;
 
 export interface InteractionDeps {
   getLibrary: () => Library;
   commands: ReadonlyMap<string, CommandModule>;
   logger: Logger;
+  /** Shutdown waits for interactions in flight and turns new ones away. */
+  lifecycle?: Lifecycle;
+  cooldowns?: Cooldowns;
   /** Core services for commands that change state (ingest, forget). */
   services?: CommandServices;
 }
+
+export const RESTARTING = 'Dossier is restarting; please try again in a moment.';
 
 /** Flattens Discord's option tree (subcommand → options) into name → value. */
 function optionValues(options: readonly CommandInteractionOption[]): { subcommand?: string; values: Record<string, OptionValue> } {
@@ -64,6 +74,7 @@ function attachmentsOf(options: readonly CommandInteractionOption[]): Record<str
  */
 export function createInteractionHandler(deps: InteractionDeps) {
   const definitions = [...deps.commands.values()].map((c) => c.data);
+  const turns = new Turns();
 
   function context(interaction: ChatInputCommandInteraction | ButtonInteraction, name: string, options: Options, logger: Logger) {
     let deferred: Promise<void> | undefined;
@@ -104,15 +115,25 @@ export function createInteractionHandler(deps: InteractionDeps) {
     await interaction.editReply(toEditOptions(reply));
   }
 
-  async function chatInput(interaction: ChatInputCommandInteraction, logger: Logger) {
+  /** Refuses, ephemerally and before any work, a user or guild over its cooldown. */
+  async function admit(interaction: ChatInputCommandInteraction | ButtonInteraction, name: string): Promise<boolean> {
+    const verdict = deps.cooldowns?.take(name, interaction.user.id, interaction.guildId) ?? { ok: true };
+    if (verdict.ok) return true;
+    await interaction.reply(toReplyOptions({ content: cooldownMessage(name, verdict), ephemeral: true }));
+    return false;
+  }
+
+  async function chatInput(interaction: ChatInputCommandInteraction, logger: Logger): Promise<string | void> {
     const command = deps.commands.get(interaction.commandName);
     if (!command) {
       await interaction.reply(toReplyOptions({ content: 'That command is not available any more.', ephemeral: true }));
       return;
     }
+    if (!(await admit(interaction, command.data.name))) return 'cooldown';
     const { subcommand, values } = optionValues(interaction.options.data);
     const { ctx, isDeferred } = context(interaction, command.data.name, new Options(values, subcommand), logger);
     const timer = setTimeout(() => void ctx.defer().catch((err) => logger.warn({ err }, 'auto-defer failed')), AUTO_DEFER_MS);
+    await turns.wait();
     const reply = await runCommand(command, ctx).finally(() => clearTimeout(timer));
     await send(interaction, reply, isDeferred(), (ctx as { deferredEphemeral?: boolean }).deferredEphemeral);
   }
@@ -121,6 +142,8 @@ export function createInteractionHandler(deps: InteractionDeps) {
     const command = deps.commands.get(interaction.commandName);
     const focused = interaction.options.getFocused(true);
     let choices: { name: string; value: string | number }[] = [];
+    // Autocomplete cannot defer, so it jumps the queue of commands waiting for the CPU.
+    await turns.wait(true);
     try {
       if (command?.autocomplete) {
         const { subcommand, values } = optionValues(interaction.options.data);
@@ -141,15 +164,18 @@ export function createInteractionHandler(deps: InteractionDeps) {
     );
   }
 
-  async function button(interaction: ButtonInteraction, logger: Logger) {
+  async function button(interaction: ButtonInteraction, logger: Logger): Promise<string | void> {
     const [name = '', ...rest] = interaction.customId.split(':');
     const command = deps.commands.get(name);
     if (!command?.button) {
       await interaction.reply(toReplyOptions({ content: 'That button has expired.', ephemeral: true }));
       return;
     }
+    if (!(await admit(interaction, name))) return 'cooldown';
     const { ctx, isDeferred } = context(interaction, name, new Options({}), logger);
-    const reply = await runCommand(command, ctx, (c) => command.button!(c, rest.join(':')));
+    const timer = setTimeout(() => void ctx.defer().catch((err) => logger.warn({ err }, 'auto-defer failed')), AUTO_DEFER_MS);
+    await turns.wait();
+    const reply = await runCommand(command, ctx, (c) => command.button!(c, rest.join(':'))).finally(() => clearTimeout(timer));
     await send(interaction, reply, isDeferred(), (ctx as { deferredEphemeral?: boolean }).deferredEphemeral);
   }
 
@@ -164,9 +190,18 @@ export function createInteractionHandler(deps: InteractionDeps) {
     });
     let outcome = 'ok';
     try {
-      if (interaction.isAutocomplete()) await autocomplete(interaction, logger);
-      else if (interaction.isChatInputCommand()) await chatInput(interaction, logger);
-      else if (interaction.isButton()) await button(interaction, logger);
+      if (deps.lifecycle && !deps.lifecycle.accepting) {
+        outcome = 'shutting_down';
+        if (interaction.isAutocomplete()) await interaction.respond([]);
+        else if (interaction.isRepliable()) await interaction.reply(toReplyOptions({ content: RESTARTING, ephemeral: true }));
+        return;
+      }
+      const work = async () => {
+        if (interaction.isAutocomplete()) await autocomplete(interaction, logger);
+        else if (interaction.isChatInputCommand()) return chatInput(interaction, logger);
+        else if (interaction.isButton()) return button(interaction, logger);
+      };
+      outcome = (await (deps.lifecycle ? deps.lifecycle.run(work) : work())) ?? 'ok';
     } catch (err) {
       outcome = 'error';
       logger.error({ err }, 'interaction failed');
@@ -177,7 +212,11 @@ export function createInteractionHandler(deps: InteractionDeps) {
         await send.catch(() => {});
       }
     } finally {
-      logger.info({ durationMs: Math.round(performance.now() - started), outcome }, 'interaction handled');
+      const ms = performance.now() - started;
+      const kind = interaction.isAutocomplete() ? 'autocomplete' : interaction.isButton() ? 'button' : 'command';
+      // Only known names become labels: a label per arbitrary string would grow the metrics without bound.
+      recordInteraction(commandName && deps.commands.has(commandName) ? commandName : 'unknown', outcome, kind, ms / 1000);
+      logger.info({ durationMs: Math.round(ms), outcome }, 'interaction handled');
     }
   };
 }

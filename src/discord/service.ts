@@ -1,0 +1,54 @@
+import { Cooldowns } from '../abuse/cooldown.js';
+import type { Config } from '../config.js';
+import type { CommandModule } from '../interactions/command.js';
+import type { Library } from '../library.js';
+import type { Lifecycle } from '../lifecycle/index.js';
+import type { Logger } from '../log.js';
+import { startHealthServer, type ReadinessCheck } from '../observability/health.js';
+import { trackIndexSize } from '../observability/metrics.js';
+import { startBot, type Bot } from './bot.js';
+
+/** The commands that cost real CPU per call, and so fall under the cooldowns. */
+export const EXPENSIVE_COMMANDS = ['search', 'summary', 'topic'];
+
+export interface ServiceOptions {
+  config: Pick<Config, 'apiUrl' | 'health' | 'cooldowns'>;
+  token: string;
+  getLibrary: () => Library;
+  commands: ReadonlyMap<string, CommandModule>;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  /** Extra readiness conditions (a writable database, …) next to the gateway and the library. */
+  checks?: ReadinessCheck[];
+  ws?: Parameters<typeof startBot>[0]['ws'];
+  services?: Parameters<typeof startBot>[0]['services'];
+}
+
+/**
+ * The long-running bot: gateway client, cooldowns, optional health server,
+ * all registered with the lifecycle so SIGTERM drains and closes them.
+ */
+export async function startService(opts: ServiceOptions): Promise<{ bot: Bot; healthUrl?: string }> {
+  const { config, getLibrary, logger, lifecycle } = opts;
+  trackIndexSize(() => {
+    const library = getLibrary();
+    return { documents: library.docs.length, points: library.points.length };
+  });
+  const cooldowns = new Cooldowns({ ...config.cooldowns, commands: EXPENSIVE_COMMANDS });
+  const bot = await startBot({ token: opts.token, apiUrl: config.apiUrl, getLibrary, commands: opts.commands, logger, lifecycle, cooldowns, ws: opts.ws, services: opts.services });
+  lifecycle.onClose({ name: 'discord', close: () => bot.stop() });
+  if (!config.health) return { bot };
+  const health = await startHealthServer({
+    port: config.health.port,
+    host: config.health.host,
+    logger,
+    checks: [
+      { name: 'gateway', check: () => ({ ok: bot.client.isReady() && lifecycle.accepting, detail: lifecycle.accepting ? undefined : 'shutting down' }) },
+      { name: 'library', check: () => ({ ok: true, detail: `${getLibrary().docs.length} documents` }) },
+      ...(opts.checks ?? []),
+    ],
+  });
+  // Registered after the client, so it closes first: /readyz goes away before the gateway does.
+  lifecycle.onClose({ name: 'health', close: () => health.close() });
+  return { bot, healthUrl: health.url };
+}
