@@ -6,8 +6,8 @@ import { createSession } from './console/session.js';
 import { loadEnv } from './env.js';
 import { UserError } from './errors.js';
 import { loadCommands } from './interactions/registry.js';
-import { Library } from './library.js';
 import { createLogger } from './log.js';
+import { openLibrary } from './store/build.js';
 import type { Point, SearchHit } from './types.js';
 
 const USAGE = `Usage: dossier <command> [arguments] [--json]
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, fd: 2 });
-  const library = await Library.load(config.dataDir, logger);
+  const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir });
   const arg = rest.join(' ').trim();
 
   if (command === 'ingest') {

@@ -19,6 +19,7 @@ const schema = z.object({
   ),
   DATA_DIR: optional(z.string()),
   DATABASE_PATH: optional(z.string()),
+  INDEX_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
   ANALYST_ROLE_ID: optional(snowflake),
@@ -42,6 +43,8 @@ export interface Config {
   dataDir: string;
   /** SQLite file for the daily brief's settings and log. */
   databasePath: string;
+  /** Where the built search index is saved between starts. */
+  indexDir: string;
   logLevel: string;
   production: boolean;
   /** Who may /ingest and /forget besides Manage Server holders. */
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
     // Default inside a dot-folder of DATA_DIR: the document loader skips dot-folders.
     databasePath: e.DATABASE_PATH ? path.resolve(cwd, e.DATABASE_PATH) : path.join(path.resolve(cwd, e.DATA_DIR ?? 'data'), '.dossier', 'dossier.db'),
+    indexDir: e.INDEX_DIR ? path.resolve(cwd, e.INDEX_DIR) : path.join(path.resolve(cwd, e.DATA_DIR ?? 'data'), '.dossier', 'index'),
     logLevel: e.LOG_LEVEL ?? 'info',
     production: e.NODE_ENV === 'production',
     analystRoleId: e.ANALYST_ROLE_ID,

@@ -20,11 +20,26 @@ export interface Quote {
   after: Point[];
 }
 
+/** Parts built elsewhere (a persisted snapshot, a worker thread, an incremental change) so the constructor need not build them. */
+export interface LibraryParts {
+  /** The live points, each with `store.allPoints[p.id] === p`. */
+  points: Point[];
+  store: InMemoryPointStore;
+  topics: Topic[];
+  /** Shared with the library this one derives from, so topics built later reach both (see adoptTopics). */
+  topicsHolder?: { topics: Topic[] };
+  /** Precomputed summaries, keyed as the summary cache is (`slug:sentences`, empty slug for the whole library). */
+  summaries?: Iterable<[string, Point[]]>;
+}
+
 export interface SourceEntry {
   doc: Doc;
   paragraphs: number;
   sentences: number;
 }
+
+/** Libraries with more sentences than this summarise from their topics' key points (see summary()). */
+const LIBRARY_SUMMARY_SCAN = 20_000;
 
 /**
  * An immutable snapshot of the team's documents with everything derived from
@@ -34,27 +49,54 @@ export interface SourceEntry {
 export class Library {
   readonly points: Point[];
   readonly store: PointStore & { vocabulary: InMemoryPointStore['vocabulary'] };
-  readonly topics: Topic[];
+  private readonly memory: InMemoryPointStore;
+  private readonly topicsHolder: { topics: Topic[] };
   private readonly bySlug = new Map<string, Doc>();
-  private readonly byCitation = new Map<string, Point>();
+  /** Every point of each document (a citation is found within its document: no library-wide map to build). */
+  private readonly pointsByDoc = new Map<string, Point[]>();
   private readonly sentencesByDoc = new Map<string, Point[]>();
   private readonly summaryCache = new Map<string, Point[]>();
 
   constructor(
     readonly docs: readonly Doc[],
     readonly curated?: Record<string, string[]>,
+    parts?: LibraryParts,
   ) {
     for (const doc of docs) this.bySlug.set(doc.slug, doc);
-    this.points = pointsOf(docs);
+    this.points = parts?.points ?? pointsOf(docs);
+    // Points come grouped by document: look each document's lists up once, not once per point.
+    let doc = '';
+    let all: Point[] = [];
+    let sentences: Point[] = [];
     for (const p of this.points) {
-      this.byCitation.set(p.citation, p);
-      if (p.kind !== 'sentence') continue;
-      const list = this.sentencesByDoc.get(p.doc);
-      if (list) list.push(p);
-      else this.sentencesByDoc.set(p.doc, [p]);
+      if (p.doc !== doc) {
+        doc = p.doc;
+        all = this.pointsByDoc.get(doc) ?? [];
+        sentences = this.sentencesByDoc.get(doc) ?? [];
+        this.pointsByDoc.set(doc, all);
+        this.sentencesByDoc.set(doc, sentences);
+      }
+      all.push(p);
+      if (p.kind === 'sentence') sentences.push(p);
     }
-    this.store = new InMemoryPointStore(this.points);
-    this.topics = buildTopics({ docs: [...docs], points: this.points, curated });
+    this.memory = parts?.store ?? new InMemoryPointStore(this.points);
+    this.store = this.memory;
+    this.topicsHolder = parts?.topicsHolder ?? { topics: parts?.topics ?? buildTopics({ docs: [...docs], points: this.points, curated }) };
+    for (const [key, value] of parts?.summaries ?? []) this.summaryCache.set(key, value);
+  }
+
+  get topics(): Topic[] {
+    return this.topicsHolder.topics;
+  }
+
+  /**
+   * Topics that finished building after the search index (a cold start
+   * serves searches first). Libraries derived from this one by additions
+   * share them; the summary cache is cleared since it draws on topics.
+   */
+  adoptTopics(topics: Topic[]): void {
+    this.topicsHolder.topics = topics;
+    this.summaryCache.clear();
   }
 
   /** Loads every document under `dataDir`, plus the optional curated `topics.json`. */
@@ -77,7 +119,21 @@ export class Library {
   with(changes: { add?: readonly Doc[]; remove?: readonly string[]; curated?: Record<string, string[]> }): Library {
     const replaced = new Set([...(changes.remove ?? []), ...(changes.add ?? []).map((d) => d.slug)]);
     const docs = [...this.docs.filter((d) => !replaced.has(d.slug)), ...(changes.add ?? [])];
-    return new Library(docs, changes.curated ?? this.curated);
+    const curated = changes.curated ?? this.curated;
+    if (!this.memory.segmented || changes.curated) return new Library(docs, curated);
+    // Large library: index only the change (a delta segment and tombstones), so
+    // a new document is searchable in well under a second whatever the size.
+    const gone = new Set(this.docs.filter((d) => replaced.has(d.slug)).map((d) => d.slug));
+    const offset = this.memory.allPoints.length;
+    const added = pointsOf(changes.add ?? []).map((p) => ({ ...p, id: p.id + offset }));
+    const store = this.memory.withChanges(added, [...gone]);
+    const points = gone.size > 0 ? store.livePoints() : this.points.concat(added);
+    // Topics keep their names until the next full build; removed documents leave them now.
+    const topics = gone.size === 0 ? this.topics : withoutDocuments(this.topics, gone);
+    const topicsHolder = gone.size === 0 ? this.topicsHolder : undefined;
+    // Summaries stay valid quotes unless their document went; the library-wide one is refreshed by the next full build.
+    const summaries = [...this.summaryCache].filter(([key, pts]) => !gone.has(key.split(':')[0]!) && pts.every((p) => !gone.has(p.doc)));
+    return new Library(docs, curated, { points, store, topics, topicsHolder, summaries });
   }
 
   doc(slug: string): Doc | undefined {
@@ -98,7 +154,7 @@ export class Library {
 
   point(citation: string): Point | undefined {
     const parts = parseCitation(citation);
-    return parts ? this.byCitation.get(formatCitation(parts)) : undefined;
+    return parts ? this.byCitation(formatCitation(parts), parts.doc) : undefined;
   }
 
   search(query: string, options: SearchOptions): SearchResult {
@@ -120,7 +176,7 @@ export class Library {
       );
     }
     const doc = this.requireDoc(parts.doc);
-    const point = this.byCitation.get(formatCitation(parts));
+    const point = this.byCitation(formatCitation(parts), doc.slug);
     if (!point) {
       const para = doc.paragraphs.find((p) => p.index === parts.paragraph);
       const where = para
@@ -141,16 +197,33 @@ export class Library {
     };
   }
 
+  private byCitation(citation: string, slug: string): Point | undefined {
+    return this.pointsByDoc.get(slug)?.find((p) => p.citation === citation);
+  }
+
   /** A document's (or, without one, the whole library's) most central sentences, in source order. */
   summary(slug: string | undefined, sentences: number): Point[] {
     const key = `${slug ?? ''}:${sentences}`;
     const cached = this.summaryCache.get(key);
     if (cached) return cached;
-    const candidates = slug ? (this.sentencesByDoc.get(this.requireDoc(slug).slug) ?? []) : this.points.filter((p) => p.kind === 'sentence');
+    const candidates = slug ? (this.sentencesByDoc.get(this.requireDoc(slug).slug) ?? []) : this.librarySummaryCandidates();
     const vocab = this.store.vocabulary;
     const result = summarize(candidates, { max: sentences, idf: (t) => vocab.idf(t) });
     this.summaryCache.set(key, result);
     return result;
+  }
+
+  /**
+   * Sentences a library-wide summary picks from. Centrality over every
+   * sentence costs seconds in a large library, so there the candidates are
+   * the topics' own key points: already the most central sentence of each theme.
+   */
+  private librarySummaryCandidates(): Point[] {
+    const all = this.points.filter((p) => p.kind === 'sentence');
+    if (all.length <= LIBRARY_SUMMARY_SCAN || this.topics.length === 0) return all;
+    const seen = new Set<number>();
+    const picked = this.topics.flatMap((t) => t.summary).filter((p) => !seen.has(p.id) && seen.add(p.id));
+    return picked.sort((a, b) => a.id - b.id);
   }
 
   /** Topics, optionally only those with points in one document. */
@@ -177,4 +250,15 @@ export class Library {
       sentences: this.sentencesByDoc.get(doc.slug)?.length ?? 0,
     }));
   }
+}
+
+function withoutDocuments(topics: readonly Topic[], gone: ReadonlySet<string>): Topic[] {
+  return topics
+    .map((t) => ({
+      ...t,
+      points: t.points.filter((p) => !gone.has(p.doc)),
+      documents: t.documents.filter((d) => !gone.has(d)),
+      summary: t.summary.filter((p) => !gone.has(p.doc)),
+    }))
+    .filter((t) => t.points.length > 0);
 }

@@ -7,12 +7,12 @@ import { startService } from './discord/service.js';
 import { loadEnv } from './env.js';
 import type { CommandServices } from './interactions/command.js';
 import { loadCommands } from './interactions/registry.js';
-import { Library } from './library.js';
 import { startLibraryServices } from './ingest/index.js';
 import { Lifecycle } from './lifecycle/index.js';
 import { installProcessHooks } from './lifecycle/process.js';
 import { createLogger } from './log.js';
 import { databaseWritable } from './observability/checks.js';
+import { openLibrary } from './store/build.js';
 import { recordDigest } from './observability/metrics.js';
 
 const CONSOLE_BANNER = `Dossier local console: no DISCORD_TOKEN is set, so the slash commands answer here instead.
@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: bot ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn'), pretty: !config.production, fd: bot ? 1 : 2, secrets: [config.discordToken] });
   await access(config.dataDir).catch(() => fail(`DATA_DIR: the folder ${config.dataDir} does not exist.`));
 
-  const library = await Library.load(config.dataDir, logger);
+  // From the saved index when the documents are unchanged (seconds); otherwise built in a worker thread.
+  const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir });
   const getLibrary = () => library;
   const commands = await loadCommands();
 

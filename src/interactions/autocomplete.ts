@@ -17,10 +17,10 @@ export function rankByName<T>(
   const scored: { item: T; rank: number; i: number }[] = [];
   items.forEach((item, i) => {
     let rank = Infinity;
-    for (const key of keys(item).map(fold)) {
+    for (const { key, words } of foldedKeys(item, keys(item))) {
       if (key === q) rank = Math.min(rank, 0);
       else if (key.startsWith(q)) rank = Math.min(rank, 1);
-      else if (key.split(/[\s-]+/).some((w) => w.startsWith(q))) rank = Math.min(rank, 2);
+      else if (words.some((w) => w.startsWith(q))) rank = Math.min(rank, 2);
       else if (key.includes(q)) rank = Math.min(rank, 3);
     }
     if (rank < Infinity) scored.push({ item, rank, i });
@@ -29,6 +29,26 @@ export function rankByName<T>(
     .sort((a, b) => a.rank - b.rank || a.i - b.i)
     .slice(0, LIMITS.autocompleteChoices)
     .map((s) => s.item);
+}
+
+interface FoldedKey {
+  raw: string;
+  key: string;
+  words: string[];
+}
+
+// Autocomplete runs on every keystroke over every document: fold each name once, not per keystroke.
+const folded = new WeakMap<object, FoldedKey[]>();
+
+function foldedKeys(item: unknown, raw: string[]): FoldedKey[] {
+  const cached = typeof item === 'object' && item !== null ? folded.get(item) : undefined;
+  if (cached && cached.length === raw.length && cached.every((c, i) => c.raw === raw[i])) return cached;
+  const out = raw.map((r) => {
+    const key = fold(r);
+    return { raw: r, key, words: key.split(/[\s-]+/) };
+  });
+  if (typeof item === 'object' && item !== null) folded.set(item, out);
+  return out;
 }
 
 export function choice(name: string, value: string | number): Choice {

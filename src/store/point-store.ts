@@ -2,13 +2,11 @@ import Fuse, { type IFuseOptions } from 'fuse.js';
 import { fold, isStopword, tokenize, words, type Token } from '../text/normalize.js';
 import type { Point, Range, SearchHit, SearchOptions, Suggestion } from '../types.js';
 import { wordMatch } from './fuzzy.js';
+import { SegmentedIndex } from './segmented.js';
 import type { PointStore, SearchResult } from './types.js';
-import { Vocabulary } from './vocabulary.js';
 
-/** Below this many points fuse.js scans them all; above it a candidate stage narrows the field first. */
-const FULL_SCAN_LIMIT = 4000;
-/** Sentences handed to fuse.js for re-scoring in large libraries. */
-const CANDIDATES = 300;
+/** Below this many points fuse.js scans them all; above it the segmented index's candidate stage does the work. */
+export const FULL_SCAN_LIMIT = 500;
 /** Passages at most this many characters long are ranked as quotable; longer ones are slightly penalised. */
 const IDEAL_LENGTH = 320;
 
@@ -35,32 +33,41 @@ const FUSE_OPTIONS: IFuseOptions<Record> = {
   shouldSort: true,
 };
 
+/** What ranking, summaries and suggestions need from a vocabulary, small or segmented. */
+export interface Lexical {
+  readonly size: number;
+  frequency(word: string): number;
+  idf(word: string): number;
+  withPrefix(prefix: string, limit: number): string[];
+  nearest(word: string): string | undefined;
+}
+
+export interface StoreOptions {
+  /** Libraries up to this many points are scanned whole by fuse.js (tests lower it to exercise the index). */
+  fullScanLimit?: number;
+  /** A prebuilt index over exactly these points (from a snapshot or a worker). */
+  index?: SegmentedIndex;
+}
+
 /**
- * The in-process store: fuse.js for fuzzy passage matching, with our own
- * re-ranking so that passages containing the whole query beat those that
- * contain one word, and a sentence and its own paragraph count as one result.
+ * The in-process store. Small libraries: fuse.js scans every passage. Large
+ * ones: a segmented index (postings, typo index, stored word sequences) picks
+ * and scores candidates without scanning. Either way our own re-ranking puts
+ * passages containing the whole query before those that contain one word, and
+ * a sentence and its own paragraph count as one result.
  */
 export class InMemoryPointStore implements PointStore {
-  private readonly vocab = new Vocabulary();
-  /** For each point id: the paragraph point containing it (or itself). */
-  private readonly paragraphOf: number[] = [];
-  private readonly sentencesOf = new Map<number, number[]>();
-  private fuse: Fuse<Record> | null = null;
+  /** Vocabulary, postings and word sequences; for large libraries also the search itself. */
+  readonly index: SegmentedIndex;
+  /** Small libraries only: fuse.js over every passage. */
+  private readonly fuse: Fuse<Record> | null = null;
 
-  constructor(private readonly points: readonly Point[]) {
-    const paragraphIds = new Map<string, number>();
-    for (const p of points) if (p.kind === 'paragraph') paragraphIds.set(p.citation, p.id);
-    for (const p of points) {
-      const para = paragraphIds.get(`${p.doc}#p${p.paragraph}`) ?? p.id;
-      this.paragraphOf[p.id] = para;
-      if (p.kind === 'sentence') {
-        this.vocab.add(p.id, words(p.text));
-        const list = this.sentencesOf.get(para);
-        if (list) list.push(p.id);
-        else this.sentencesOf.set(para, [p.id]);
-      }
-    }
-    if (points.length <= FULL_SCAN_LIMIT) {
+  constructor(
+    private readonly points: readonly Point[],
+    options: StoreOptions = {},
+  ) {
+    this.index = options.index ?? SegmentedIndex.build(points);
+    if (!options.index && points.length <= (options.fullScanLimit ?? FULL_SCAN_LIMIT)) {
       this.fuse = new Fuse(
         points.map((p) => ({ n: fold(p.text), id: p.id })),
         FUSE_OPTIONS,
@@ -68,12 +75,40 @@ export class InMemoryPointStore implements PointStore {
     }
   }
 
-  get size(): number {
-    return this.points.length;
+  /** True when searches go through the index's candidate stage (large libraries): then changes can be applied incrementally. */
+  get segmented(): boolean {
+    return this.fuse === null;
   }
 
-  get vocabulary(): Vocabulary {
-    return this.vocab;
+  /** Live passages (the index keeps removed documents' points, tombstoned). */
+  get size(): number {
+    return this.index.removed.size > 0 ? this.livePoints().length : this.points.length;
+  }
+
+  get vocabulary(): Lexical {
+    return this.index.lexicon;
+  }
+
+  /** Every point this store knows by id, removed ones included: `allPoints[p.id] === p`. */
+  get allPoints(): readonly Point[] {
+    return this.points;
+  }
+
+  livePoints(): Point[] {
+    const index = this.index;
+    if (index.removed.size === 0) return [...this.points];
+    return this.points.filter((p) => index.isLive(p));
+  }
+
+  /**
+   * A store with documents removed (by slug) and points added; added points
+   * carry ids from `allPoints.length` on. It shares this store's index and
+   * adds a small segment, so the cost is that of the change.
+   */
+  withChanges(added: readonly Point[], removeSlugs: readonly string[], options: StoreOptions = {}): InMemoryPointStore {
+    if (!this.segmented) throw new Error('withChanges needs a segmented store; rebuild small libraries instead');
+    const index = this.index.withChanges(added, removeSlugs);
+    return new InMemoryPointStore(index.points, { ...options, index });
   }
 
   search(query: string, options: SearchOptions): SearchResult {
@@ -82,19 +117,28 @@ export class InMemoryPointStore implements PointStore {
     const folded = qwords.map((w) => w.norm).join(' ');
     const inScope = (p: Point) => !options.document || p.doc === options.document;
 
-    const candidates = this.fuse
-      ? this.fuse.search(folded).map((r) => ({ id: r.item.id, fuse: 1 - (r.score ?? 1) }))
-      : this.candidateSearch(qwords, inScope);
-
-    const scored: SearchHit[] = [];
-    for (const c of candidates) {
-      const point = this.points[c.id]!;
-      if (!inScope(point)) continue;
-      const hit = scorePoint(point, qwords, c.fuse);
-      if (hit) scored.push(hit);
+    let hits: SearchHit[];
+    const index = this.index;
+    if (!this.fuse) {
+      const scored: SearchHit[] = index
+        .search(qwords, options.document)
+        .map((s) => ({ point: this.points[s.id]!, score: s.score, coverage: s.coverage, highlights: [] }));
+      scored.sort(compareHits);
+      hits = collapse(scored, (p) => index.paragraphIdOf(p.id), options.limit).map((h) => ({
+        ...h,
+        highlights: scorePoint(h.point, qwords, 0)?.highlights ?? [],
+      }));
+    } else {
+      const scored: SearchHit[] = [];
+      for (const r of this.fuse.search(folded)) {
+        const point = this.points[r.item.id]!;
+        if (!inScope(point)) continue;
+        const hit = scorePoint(point, qwords, 1 - (r.score ?? 1));
+        if (hit) scored.push(hit);
+      }
+      scored.sort(compareHits);
+      hits = collapse(scored, (p) => index.paragraphIdOf(p.id), options.limit);
     }
-    scored.sort(compareHits);
-    const hits = collapse(scored, (p) => this.paragraphOf[p.id]!, options.limit);
     const complete = hits.length > 0 && hits[0]!.coverage >= 0.999;
     const suggestions = complete ? [] : this.suggest(qwords);
     return { hits, complete, suggestions };
@@ -104,7 +148,7 @@ export class InMemoryPointStore implements PointStore {
     const w = words(prefix);
     const last = w[w.length - 1];
     if (!last) return [];
-    return this.vocab.withPrefix(last, limit);
+    return this.vocabulary.withPrefix(last, limit);
   }
 
   private queryWords(query: string): QueryWord[] {
@@ -119,60 +163,30 @@ export class InMemoryPointStore implements PointStore {
         out.push({ norm: t.norm, weight: 0.05, prefix: false });
         return;
       }
-      const idf = this.vocab.size > 0 ? this.vocab.idf(t.norm) : 1;
+      const vocab = this.vocabulary;
+      const idf = vocab.size > 0 ? vocab.idf(t.norm) : 1;
       out.push({ norm: t.norm, weight: Math.max(0.5, Math.min(idf, 8)), prefix: typing && i === tokens.length - 1 });
     });
     return out.slice(0, 32);
-  }
-
-  /**
-   * Large libraries: gather sentences that contain any expansion of any query
-   * word from the postings, keep the best few hundred by weighted word
-   * coverage, and let fuse.js score those (plus their paragraphs) in detail.
-   */
-  private candidateSearch(qwords: QueryWord[], inScope: (p: Point) => boolean): { id: number; fuse: number }[] {
-    const acc = new Map<number, number>();
-    for (const q of qwords) {
-      if (q.weight < 0.1) continue;
-      const best = new Map<number, number>();
-      for (const [term, quality] of this.vocab.expand(q.norm, q.prefix)) {
-        for (const id of this.vocab.posting(term)) {
-          if ((best.get(id) ?? 0) < quality) best.set(id, quality);
-        }
-      }
-      for (const [id, quality] of best) acc.set(id, (acc.get(id) ?? 0) + quality * q.weight);
-    }
-    const top = [...acc.entries()]
-      .filter(([id]) => inScope(this.points[id]!))
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, CANDIDATES);
-    const ids = new Set<number>();
-    for (const [id] of top) {
-      ids.add(id);
-      ids.add(this.paragraphOf[id]!);
-    }
-    const records = [...ids].map((id) => ({ n: fold(this.points[id]!.text), id }));
-    const fuse = new Fuse(records, FUSE_OPTIONS);
-    const folded = qwords.map((w) => w.norm).join(' ');
-    return fuse.search(folded).map((r) => ({ id: r.item.id, fuse: 1 - (r.score ?? 1) }));
   }
 
   /** "Did you mean": each query word replaced by its nearest library word, with how many sentences have them all. */
   private suggest(qwords: QueryWord[]): Suggestion[] {
     const content = qwords.filter((q) => q.weight >= 0.1);
     if (content.length === 0) return [];
-    const replaced = content.map((q) => (this.vocab.frequency(q.norm) > 0 ? q.norm : this.vocab.nearest(q.norm)));
+    const vocab = this.vocabulary;
+    const replaced = content.map((q) => (vocab.frequency(q.norm) > 0 ? q.norm : vocab.nearest(q.norm)));
     const suggestions: Suggestion[] = [];
     const known = replaced.filter((w): w is string => w !== undefined);
     if (known.length > 0) {
-      const count = intersectCount(known.map((w) => this.vocab.posting(w)));
+      const count = this.index.countAll(known);
       const text = known.join(' ');
       if (count > 0 && text !== content.map((q) => q.norm).join(' ')) suggestions.push({ text, count });
     }
     // Single words the library does have, most useful first.
     for (const w of known) {
       if (suggestions.some((s) => s.text === w)) continue;
-      suggestions.push({ text: w, count: this.vocab.frequency(w) });
+      suggestions.push({ text: w, count: vocab.frequency(w) });
     }
     return suggestions.filter((s) => s.count > 0).slice(0, 5);
   }
@@ -217,8 +231,12 @@ function scorePoint(point: Point, qwords: QueryWord[], fuseScore: number): Searc
 
 /** Whole-query matches first; within a band, the better score; then library order for stability. */
 function compareHits(a: SearchHit, b: SearchHit): number {
-  const band = (h: SearchHit) => Math.round(h.coverage * 20);
   return band(b) - band(a) || b.score - a.score || a.point.id - b.point.id;
+}
+
+// Module level, not a closure inside the comparator: it runs for every comparison.
+function band(h: SearchHit): number {
+  return Math.round(h.coverage * 20);
 }
 
 /**
@@ -249,11 +267,3 @@ export function mergeRanges(ranges: Range[]): Range[] {
   return out;
 }
 
-function intersectCount(lists: readonly (readonly number[])[]): number {
-  if (lists.length === 0) return 0;
-  const [first, ...rest] = [...lists].sort((a, b) => a.length - b.length);
-  const sets = rest.map((l) => new Set(l));
-  let n = 0;
-  for (const id of first!) if (sets.every((s) => s.has(id))) n++;
-  return n;
-}

@@ -98,7 +98,8 @@ describe('/search', () => {
   it('GIVEN a query nothing matches THEN the answer is ephemeral and not a bare “not found”', async () => {
     const res = await h.fake.sendCommand('search', { query: 'wheaaat' });
     expect(res.ephemeral).toBe(true);
-    expect(text(res)).toBe('No passage matches “wheaaat”. Closest: *wheat* (1).');
+    // The count is the library's own (1 in the bundled data; more with DOSSIER_E2E_CORPUS loaded).
+    expect(text(res)).toBe(`No passage matches “wheaaat”. Closest: *wheat* (${h.library.store.vocabulary.frequency('wheat')}).`);
     expect(res.final()!.components[0].components[0]).toMatchObject({ label: 'wheat', custom_id: 'search:3||wheat' });
   });
 
@@ -172,7 +173,8 @@ describe('/topics, /topic, /summary', () => {
     const res = await h.fake.sendCommand('topic', { name: String(choices[0]!.value) });
     expect(res.deferred).toBe(true);
     const content = text(res);
-    const citations = content.match(/`[a-z-]+#p\d+\.s\d+`/g) ?? [];
+    // Slugs may hold digits (file names such as 2025-01-10-remarks…).
+    const citations = content.match(/`[a-z0-9-]+#p\d+\.s\d+`/g) ?? [];
     expect(citations.length).toBeGreaterThanOrEqual(2);
     expect(citations.length).toBeLessThanOrEqual(5);
   });
@@ -208,8 +210,14 @@ describe('/topics, /topic, /summary', () => {
 describe('/sources and /help', () => {
   it('GIVEN the library THEN /sources lists each document with its slug', async () => {
     const res = await h.fake.sendCommand('sources', {});
-    expect(text(res)).toContain(`\`${SLUG}\``);
-    expect(text(res)).toContain('7 paragraphs');
+    const shown = h.library.docs.findIndex((d) => d.slug === SLUG) < 10;
+    // With DOSSIER_E2E_CORPUS the bundled document is thousands of entries down: the list is cut with a count instead.
+    if (shown) {
+      expect(text(res)).toContain(`\`${SLUG}\``);
+      expect(text(res)).toContain('7 paragraphs');
+    } else {
+      expect(text(res)).toMatch(/…and [\d,]+ more documents\./);
+    }
   });
 
   it('GIVEN /help THEN every command is described, ephemerally', async () => {

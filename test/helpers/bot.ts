@@ -5,6 +5,7 @@ import { startBot, type Bot } from '../../src/discord/bot.js';
 import { loadCommands } from '../../src/interactions/registry.js';
 import { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
+import { harnessLibrary } from './e2e-corpus.js';
 import { startFakeDiscord } from '../fake-discord/server.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
@@ -29,7 +30,7 @@ export interface Harness {
 export async function startHarness(extra: Record<string, string> = {}): Promise<Harness> {
   const fake = await startFakeDiscord({ token: 'fake-bot-token-for-dossier-tests' });
   const dataDir = await tempDataDir(extra);
-  const library = await Library.load(dataDir);
+  const library = await harnessLibrary(dataDir);
   const commands = await loadCommands();
   const bot = await startBot({ token: fake.token, apiUrl: fake.apiUrl, getLibrary: () => library, commands, logger: silentLogger });
   await bot.ready;

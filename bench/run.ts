@@ -1,0 +1,185 @@
+/**
+ * Dossier's benchmark: search speed and answer quality at 1k, 10k, 100k and
+ * full corpus size, side by side with plain tuned fuse.js in the same run;
+ * cold build in a worker, ready-from-persisted, memory, event-loop delay under
+ * concurrent queries, new-document latency, summary ROUGE vs Lead-3, topics.
+ *
+ *   npm run bench [-- --corpus PATH] [--json FILE] [--quick] [--seed N] [--queries N] [--eval FILE]
+ *
+ * The corpus is a folder of .txt files, title on line 1 (default: the White
+ * House Briefing Room corpus next to the repository). Nothing is written
+ * inside the corpus folder: the persisted index goes to a temporary folder.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { pointsOf } from '../src/points.js';
+import { DEFAULT_CORPUS, loadCorpus, REPO, sentenceCount, subset } from './corpus.js';
+import { generateQueries, MIN_CONTENT } from './queries.js';
+import { PLAIN_FUSE_OPTIONS, runDossier, runFuse, type EngineResult } from './search-bench.js';
+import { evaluateSummaries, type SummaryEvaluation } from './summary-eval.js';
+
+const { values: args } = parseArgs({
+  options: {
+    corpus: { type: 'string' },
+    json: { type: 'string' },
+    quick: { type: 'boolean' },
+    seed: { type: 'string' },
+    queries: { type: 'string' },
+    eval: { type: 'string' },
+    'fuse-budget': { type: 'string' },
+  },
+});
+const quick = Boolean(args.quick);
+const corpusDir = path.resolve(args.corpus ?? DEFAULT_CORPUS);
+const seed = Number(args.seed ?? 42);
+const windows = Number(args.queries ?? (quick ? 60 : 200));
+const fuseBudgetMs = Number(args['fuse-budget'] ?? (quick ? 3 : 15)) * 1000;
+const evalPath = path.resolve(args.eval ?? path.join(REPO, '../shared/eval/cnndm100.json'));
+const log = (line = '') => process.stdout.write(`${line}\n`);
+const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(1) : Math.round(v).toString()) : '–');
+const pct = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
+
+log(`Dossier benchmark · ${new Date().toISOString()} · Node ${process.version} · ${os.cpus().length} CPUs · load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+log(`corpus ${corpusDir} · seed ${seed} · ${windows} windows × 3 variants (exact, one typo per word ≥4 letters, reordered with the last word cut) · ${MIN_CONTENT}+ content words per 4-word window`);
+const loadStarted = performance.now();
+const allDocs = await loadCorpus(corpusDir);
+const total = sentenceCount(allDocs);
+log(`${allDocs.length} documents, ${total} sentences, read and segmented in ${ms(performance.now() - loadStarted)} ms`);
+log();
+
+// ---------------------------------------------------------------- search at each size
+interface SizeRow {
+  target: number | 'full';
+  documents: number;
+  sentences: number;
+  points: number;
+  dossier: EngineResult;
+  fuse: EngineResult;
+}
+const sizes: (number | 'full')[] = quick ? [1000, 10000, 'full'] : [1000, 10000, 100000, 'full'];
+const rows: SizeRow[] = [];
+log(`Search: Dossier's store vs plain fuse.js ${JSON.stringify({ ...PLAIN_FUSE_OPTIONS, keys: undefined })} on the same passages (paragraphs + sentences) and queries; fuse.js time-boxed to ${fuseBudgetMs / 1000} s per size.`);
+const header = ['size', 'docs', 'passages', 'engine', 'queries', 'build ms', 'p50 ms', 'p95 ms', 'p99 ms', 'R@1', 'R@5', 'R@1 exact/typo/reord'];
+log(header.join(' | '));
+for (const target of sizes) {
+  if (target !== 'full' && target >= total) continue;
+  const docs = target === 'full' ? allDocs : subset(allDocs, target, seed);
+  const points = pointsOf(docs);
+  const queries = generateQueries(points, windows, seed);
+  const dossier = runDossier(points, queries);
+  const fuse = runFuse(points, queries, fuseBudgetMs);
+  const row: SizeRow = { target, documents: docs.length, sentences: sentenceCount(docs), points: points.length, dossier: { ...dossier, store: undefined } as EngineResult, fuse };
+  rows.push(row);
+  for (const [name, r] of [['dossier', dossier], ['fuse.js', fuse]] as const) {
+    const v = r.recall.byVariant;
+    log(
+      [
+        target === 'full' ? `full (${row.sentences})` : `${target / 1000}k`,
+        docs.length,
+        points.length,
+        name,
+        `${r.queries}${r.sampled ? ` of ${queries.length} (sample)` : ''}`,
+        ms(r.buildMs),
+        ms(r.latency.p50),
+        ms(r.latency.p95),
+        ms(r.latency.p99),
+        pct(r.recall.at1),
+        pct(r.recall.at5),
+        `${pct(v.exact.at1)}/${pct(v.typo.at1)}/${pct(v.reordered.at1)}`,
+      ].join(' | '),
+    );
+  }
+}
+log();
+
+// ---------------------------------------------------------------- cold build in a worker
+log('Cold start without a saved index, in a fresh process (bench/serve.ts cold): a worker thread builds; the main thread stays free.');
+const run = promisify(execFile);
+const child = async (...rest: string[]) => {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(REPO, 'bench/serve.ts'), corpusDir, ...rest], { cwd: REPO, maxBuffer: 64 * 2 ** 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+};
+const indexDir = await mkdtemp(path.join(os.tmpdir(), 'dossier-bench-index-'));
+const coldRun = (await child(indexDir, 'cold')) as { phases: Record<string, number>; readyMs: number; loopDelay: { max: number; p99: number }; topics: number };
+const p = coldRun.phases;
+const cold = {
+  indexedMs: p['indexing: topics'] ?? NaN,
+  topicsMs: (p['indexing: done'] ?? NaN) - (p['indexing: topics'] ?? NaN),
+  readyMs: coldRun.readyMs,
+  snapshotMB: (await stat(path.join(indexDir, 'library.snapshot'))).size / 2 ** 20,
+  loopDelayMaxMs: coldRun.loopDelay.max,
+  loopDelayP99Ms: coldRun.loopDelay.p99,
+  topics: coldRun.topics,
+};
+log(
+  `read + index ${ms(cold.indexedMs)} ms · topics ${ms(cold.topicsMs)} ms · library ready ${ms(cold.readyMs)} ms (snapshot ${cold.snapshotMB.toFixed(1)} MB saved) · main-thread event-loop delay max ${ms(cold.loopDelayMaxMs)} ms, p99 ${ms(cold.loopDelayP99Ms)} ms`,
+);
+log();
+
+// ---------------------------------------------------------------- a fresh process from the persisted index
+log('A fresh process started from the persisted index (bench/serve.ts):');
+const serve = (await child(indexDir, String(seed), String(windows))) as {
+  readyMs: number;
+  heapMB: number;
+  rssMB: number;
+  arrayBuffersMB: number;
+  autocomplete: { n: number; p50: number; p95: number; p99: number; max: number };
+  concurrent: { users: number; operations: number; latency: { p50: number; p99: number; max: number } };
+  loopDelay: { max: number; p99: number };
+  newDocument: { addMs: number; found: boolean; removeMs: number; gone: boolean };
+  topics: { name: string; points: number; documents: number }[];
+  topicCount: number;
+};
+await rm(indexDir, { recursive: true, force: true });
+log(`ready ${ms(serve.readyMs)} ms after process start · heap ${serve.heapMB.toFixed(0)} MB (+ ${serve.arrayBuffersMB.toFixed(0)} MB index arrays off-heap; RSS ${serve.rssMB.toFixed(0)} MB)`);
+log(`autocomplete (/quote citation + /search document, every keystroke of 90 queries): ${serve.autocomplete.n} calls, p50 ${ms(serve.autocomplete.p50)} ms, p99 ${ms(serve.autocomplete.p99)} ms, max ${ms(serve.autocomplete.max)} ms`);
+log(
+  `${serve.concurrent.users} concurrent users, ${serve.concurrent.operations} searches and keystrokes: p50 ${ms(serve.concurrent.latency.p50)} ms, p99 ${ms(serve.concurrent.latency.p99)} ms, longest single operation ${ms(serve.concurrent.latency.max)} ms · event-loop delay max ${ms(serve.loopDelay.max)} ms, p99 ${ms(serve.loopDelay.p99)} ms (includes waiting behind other users' queries)`,
+);
+log(`new document searchable after ${ms(serve.newDocument.addMs)} ms (${serve.newDocument.found ? 'found' : 'NOT FOUND'}); removal effective after ${ms(serve.newDocument.removeMs)} ms (${serve.newDocument.gone ? 'gone' : 'STILL THERE'})`);
+log();
+
+// ---------------------------------------------------------------- summaries
+let rouge: SummaryEvaluation | undefined;
+try {
+  rouge = await evaluateSummaries(evalPath);
+  log(`Summaries on ${rouge.n} CNN/DailyMail articles (${evalPath}), ROUGE F1 %: R-1 / R-2 / R-L`);
+  log(`dossier ${rouge.dossier.r1.toFixed(2)} / ${rouge.dossier.r2.toFixed(2)} / ${rouge.dossier.rL.toFixed(2)} · lead-3 ${rouge.lead3.r1.toFixed(2)} / ${rouge.lead3.r2.toFixed(2)} / ${rouge.lead3.rL.toFixed(2)}`);
+} catch (err) {
+  log(`Summaries: skipped (${(err as Error).message})`);
+}
+log();
+
+log(`Topics: ${cold.topics} built in ${ms(cold.topicsMs)} ms (in the build worker); the 20 largest:`);
+for (const t of serve.topics) log(`  ${String(t.points).padStart(6)} points · ${String(t.documents).padStart(5)} docs · ${t.name}`);
+log();
+
+// ---------------------------------------------------------------- targets
+const full = rows.find((r) => r.target === 'full')!.dossier;
+const checks: [string, boolean, string][] = [
+  ['search p50 ≤ 5 ms', full.latency.p50 <= 5, ms(full.latency.p50)],
+  ['search p95 ≤ 25 ms', full.latency.p95 <= 25, ms(full.latency.p95)],
+  ['search p99 ≤ 50 ms', full.latency.p99 <= 50, ms(full.latency.p99)],
+  ['autocomplete p99 ≤ 30 ms', serve.autocomplete.p99 <= 30, ms(serve.autocomplete.p99)],
+  ['recall@1 ≥ 0.90', full.recall.at1 >= 0.9, pct(full.recall.at1)],
+  ['recall@5 ≥ 0.97', full.recall.at5 >= 0.97, pct(full.recall.at5)],
+  ['ready from persisted ≤ 5 s', serve.readyMs <= 5000, ms(serve.readyMs)],
+  ['cold build (searchable index) ≤ 15 s', cold.indexedMs <= 15000, ms(cold.indexedMs)],
+  ['cold build never blocks the main thread > 50 ms', cold.loopDelayMaxMs <= 50, ms(cold.loopDelayMaxMs)],
+  ['heap ≤ 300 MB', serve.heapMB <= 300, serve.heapMB.toFixed(0)],
+  ['new document searchable ≤ 1 s', serve.newDocument.found && serve.newDocument.addMs <= 1000, ms(serve.newDocument.addMs)],
+  ['no search/autocomplete blocks the loop > 50 ms', serve.concurrent.latency.max <= 50 && serve.autocomplete.max <= 50, `${ms(Math.max(serve.concurrent.latency.max, serve.autocomplete.max))} (longest single operation)`],
+  ['ROUGE-1/2/L above Lead-3', !!rouge && rouge.dossier.r1 > rouge.lead3.r1 && rouge.dossier.r2 > rouge.lead3.r2 && rouge.dossier.rL > rouge.lead3.rL, rouge ? 'see above' : 'skipped'],
+  ['topics ≤ 30 s', cold.topicsMs <= 30000, ms(cold.topicsMs)],
+];
+log('Targets (full corpus):');
+for (const [name, ok, value] of checks) log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
+
+if (args.json) {
+  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
+  await writeFile(path.resolve(args.json), `${JSON.stringify(out, null, 2)}\n`);
+  log(`\nfigures written to ${path.resolve(args.json)}`);
+}

@@ -1,0 +1,124 @@
+/**
+ * Child process of bench/run.ts: starts like the bot does, from a persisted
+ * index, and measures what a user would feel — time to ready, memory,
+ * autocomplete, event-loop delay while many queries arrive at once, and how
+ * soon a newly added document can be found. Prints one JSON line.
+ *
+ *   node --import tsx bench/serve.ts <corpus> <indexDir> <seed> <windows>          from the persisted index
+ *   node --import tsx bench/serve.ts <corpus> <indexDir> cold                        cold build (worker), then exit
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { citationChoices, documentChoices } from '../src/interactions/autocomplete.js';
+import { openLibrary } from '../src/store/build.js';
+import { segmentDocumentBody } from '../src/text/segment.js';
+import { generateQueries } from './queries.js';
+import { percentiles } from './search-bench.js';
+
+const [corpus, indexDir, seedArg, windowsArg] = process.argv.slice(2);
+
+if (seedArg === 'cold') {
+  // The main thread during a cold build: how late does a 5 ms timer fire?
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const phases: Record<string, number> = {};
+  const started = performance.now();
+  const logger = {
+    info: (o: { phase?: string }, msg: string) => {
+      phases[o.phase ?? msg] = performance.now() - started;
+    },
+    warn: () => {},
+    error: () => {},
+  } as never;
+  const library = await openLibrary(corpus!, { indexDir, logger });
+  delay.disable();
+  process.stdout.write(
+    `${JSON.stringify({
+      phases,
+      readyMs: performance.now() - started,
+      loopDelay: { max: delay.max / 1e6, p99: delay.percentile(99) / 1e6 },
+      documents: library.docs.length,
+      topics: library.topics.length,
+    })}\n`,
+  );
+  process.exit(0);
+}
+
+const library = await openLibrary(corpus!, { indexDir });
+const readyMs = process.uptime() * 1000;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+gc();
+const mem = process.memoryUsage();
+
+const queries = generateQueries(library.points, Number(windowsArg), Number(seedArg));
+
+// Autocomplete: every keystroke of every query (from the third character), as Discord sends them.
+const typed: string[] = [];
+for (const q of queries.slice(0, 90)) for (let i = 3; i <= q.text.length; i++) typed.push(q.text.slice(0, i));
+for (const t of typed.slice(0, 50)) citationChoices(library, t);
+const acTimes: number[] = [];
+for (const t of typed) {
+  const s = performance.now();
+  citationChoices(library, t);
+  documentChoices(library, t.split(' ')[0]!);
+  acTimes.push(performance.now() - s);
+}
+
+// Concurrent users: each sends a search or a keystroke, thinks 0–40 ms, sends the next.
+const loop = monitorEventLoopDelay({ resolution: 5 });
+const served: number[] = [];
+const USERS = 16;
+const PER_USER = Math.ceil(Math.min(queries.length, 600) / USERS) * 2;
+loop.enable();
+const loopStarted = performance.now();
+await Promise.all(
+  Array.from({ length: USERS }, async (_, u) => {
+    for (let i = 0; i < PER_USER; i++) {
+      await new Promise((r) => setTimeout(r, (u * 17 + i * 13) % 41));
+      const q = queries[(u * PER_USER + i) % queries.length]!;
+      const s = performance.now();
+      if (i % 2) citationChoices(library, q.text.slice(0, Math.max(3, q.text.length - 2)));
+      else library.search(q.text, { limit: 5 });
+      served.push(performance.now() - s);
+    }
+  }),
+);
+loop.disable();
+const loopMs = performance.now() - loopStarted;
+
+// A new document, then its removal, at full size.
+const marker = 'quetzalcoatlus fossil registry';
+const doc = {
+  slug: 'bench-new-document',
+  path: 'bench-new-document.txt',
+  meta: { title: 'Benchmark addition', tags: [] },
+  paragraphs: segmentDocumentBody(`The ${marker} opened to analysts on Tuesday.\n\nIt lists every specimen found since 1971.`),
+};
+const addStarted = performance.now();
+const added = library.with({ add: [doc] });
+const found = added.search(marker, { limit: 1 }).hits[0]?.point.doc === doc.slug;
+const addMs = performance.now() - addStarted;
+const removeStarted = performance.now();
+const removed = added.with({ remove: [doc.slug] });
+const gone = removed.search(marker, { limit: 1 }).hits.every((h) => h.point.doc !== doc.slug);
+const removeMs = performance.now() - removeStarted;
+
+process.stdout.write(
+  `${JSON.stringify({
+    readyMs,
+    heapMB: mem.heapUsed / 2 ** 20,
+    rssMB: mem.rss / 2 ** 20,
+    arrayBuffersMB: mem.arrayBuffers / 2 ** 20,
+    autocomplete: percentiles(acTimes),
+    concurrent: { users: USERS, operations: served.length, ms: loopMs, latency: percentiles(served) },
+    loopDelay: { max: loop.max / 1e6, p99: loop.percentile(99) / 1e6, mean: loop.mean / 1e6 },
+    newDocument: { addMs, found, removeMs, gone },
+    topics: [...library.topics].sort((a, b) => b.points.length - a.points.length).slice(0, 20).map((t) => ({ name: t.name, points: t.points.length, documents: t.documents.length })),
+    topicCount: library.topics.length,
+    documents: library.docs.length,
+    points: library.points.length,
+  })}\n`,
+);

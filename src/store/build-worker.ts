@@ -1,0 +1,27 @@
+/** Worker thread entry: builds a library's snapshot off the main thread (see build.ts). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { buildContent } from './build.js';
+import { encodeSnapshot, type SnapshotContent } from './snapshot.js';
+
+const { dataDir, early } = workerData as { dataDir: string; early: boolean };
+
+/** A fresh buffer of its own, so transferring it moves no one else's memory. */
+function encoded(content: SnapshotContent): Uint8Array {
+  const buffer = encodeSnapshot(content);
+  const bytes = new Uint8Array(buffer.length);
+  bytes.set(buffer);
+  return bytes;
+}
+
+const { content, skipped } = await buildContent(
+  dataDir,
+  (progress) => parentPort!.postMessage({ type: 'progress', progress }),
+  early
+    ? (partial) => {
+        const bytes = encoded(partial);
+        parentPort!.postMessage({ type: 'index', bytes }, [bytes.buffer as ArrayBuffer]);
+      }
+    : undefined,
+);
+const bytes = encoded(content);
+parentPort!.postMessage({ type: 'done', bytes, skipped }, [bytes.buffer as ArrayBuffer]);

@@ -1,0 +1,212 @@
+import { words } from '../text/normalize.js';
+import type { Point } from '../types.js';
+import { allowedEdits, stem } from './fuzzy.js';
+
+/**
+ * The plain, transferable part of a segment: typed arrays and one string
+ * list, so it can be written to disk or handed over from a worker thread
+ * without rebuilding anything.
+ */
+export interface SegmentData {
+  /** Sorted folded words. */
+  terms: string[];
+  /** Per term: its sentences (local indices, ascending) are postings[postStart[t] .. postStart[t + 1]). */
+  postStart: Int32Array;
+  postings: Int32Array;
+  /** Per sentence: its words as term ids, in reading order, at tokens[tokStart[s] .. tokStart[s + 1]). */
+  tokStart: Int32Array;
+  tokens: Int32Array;
+  /** Per sentence: its point id, its paragraph's point id, its document's ordinal in the store. */
+  sentenceIds: Int32Array;
+  sentencePara: Int32Array;
+  sentenceDoc: Int32Array;
+  /** The typo index, sorted: hash(deletion key) * 2^21 + term id for every one-deletion key of every term. */
+  deletes: Float64Array;
+}
+
+const TERM_BITS = 2 ** 21;
+
+/**
+ * One immutable slice of the index: a term dictionary with postings, each
+ * sentence's words as term ids (so re-ranking never re-tokenises), and a
+ * one-deletion typo index (SymSpell) over its terms. A large library is a big
+ * base segment plus a small delta segment for documents added since.
+ */
+export class Segment {
+  readonly termIndex = new Map<string, number>();
+  private stemsIndex: Map<string, number[]> | null = null;
+
+  constructor(readonly data: SegmentData) {
+    data.terms.forEach((t, i) => this.termIndex.set(t, i));
+  }
+
+  static build(points: readonly Point[], docOrdinal: (slug: string) => number): Segment {
+    const ids: number[] = [];
+    const paras: number[] = [];
+    const docs: number[] = [];
+    const tokStart: number[] = [0];
+    const raw: number[] = [];
+    const temp = new Map<string, number>();
+    const tempTerms: string[] = [];
+    let para: Point | undefined;
+    let lastDoc = '';
+    let ordinal = -1;
+    for (const p of points) {
+      if (p.kind === 'paragraph') {
+        para = p;
+        continue;
+      }
+      if (p.doc !== lastDoc) {
+        lastDoc = p.doc;
+        ordinal = docOrdinal(p.doc);
+      }
+      ids.push(p.id);
+      paras.push(para && para.doc === p.doc && para.paragraph === p.paragraph ? para.id : p.id);
+      docs.push(ordinal);
+      for (const w of words(p.text)) {
+        let t = temp.get(w);
+        if (t === undefined) {
+          t = tempTerms.length;
+          temp.set(w, t);
+          tempTerms.push(w);
+        }
+        raw.push(t);
+      }
+      tokStart.push(raw.length);
+    }
+    // Sorted term ids make prefix completion a binary search.
+    const order = tempTerms.map((_, i) => i).sort((a, b) => (tempTerms[a]! < tempTerms[b]! ? -1 : 1));
+    const remap = new Int32Array(tempTerms.length);
+    order.forEach((old, i) => (remap[old] = i));
+    const terms = order.map((i) => tempTerms[i]!);
+    const tokens = Int32Array.from(raw, (t) => remap[t]!);
+    const n = ids.length;
+    const counts = new Int32Array(terms.length + 1);
+    const seen = new Int32Array(terms.length).fill(-1);
+    for (let s = 0; s < n; s++) {
+      for (let k = tokStart[s]!; k < tokStart[s + 1]!; k++) {
+        const t = tokens[k]!;
+        if (seen[t] !== s) {
+          seen[t] = s;
+          counts[t + 1]!++;
+        }
+      }
+    }
+    const postStart = new Int32Array(terms.length + 1);
+    for (let t = 0; t < terms.length; t++) postStart[t + 1] = postStart[t]! + counts[t + 1]!;
+    const fill = postStart.slice(0, terms.length);
+    const postings = new Int32Array(postStart[terms.length]!);
+    seen.fill(-1);
+    for (let s = 0; s < n; s++) {
+      for (let k = tokStart[s]!; k < tokStart[s + 1]!; k++) {
+        const t = tokens[k]!;
+        if (seen[t] !== s) {
+          seen[t] = s;
+          postings[fill[t]!++] = s;
+        }
+      }
+    }
+    return new Segment({
+      deletes: deletionIndex(terms),
+      terms,
+      postStart,
+      postings,
+      tokStart: Int32Array.from(tokStart),
+      tokens,
+      sentenceIds: Int32Array.from(ids),
+      sentencePara: Int32Array.from(paras),
+      sentenceDoc: Int32Array.from(docs),
+    });
+  }
+
+  get sentences(): number {
+    return this.data.sentenceIds.length;
+  }
+
+  df(term: string): number {
+    const t = this.termIndex.get(term);
+    return t === undefined ? 0 : this.data.postStart[t + 1]! - this.data.postStart[t]!;
+  }
+
+  dfOf(t: number): number {
+    return this.data.postStart[t + 1]! - this.data.postStart[t]!;
+  }
+
+  /** Terms within one deletion of `key`'s deletion neighbourhood (candidates for a typo match). */
+  deletes(key: string): number[] {
+    // Hash collisions only add candidates; callers check the real distance.
+    const index = this.data.deletes;
+    const from = hashKey(key) * TERM_BITS;
+    let lo = 0;
+    let hi = index.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (index[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < index.length && index[i]! < from + TERM_BITS; i++) out.push(index[i]! - from);
+    return out;
+  }
+
+  /** Terms with the same light stem (plural/possessive family). */
+  family(s: string): readonly number[] {
+    if (!this.stemsIndex) {
+      const index = new Map<string, number[]>();
+      this.data.terms.forEach((term, t) => {
+        const k = stem(term);
+        const list = index.get(k);
+        if (list) list.push(t);
+        else index.set(k, [t]);
+      });
+      this.stemsIndex = index;
+    }
+    return this.stemsIndex.get(s) ?? [];
+  }
+
+  /** Builds the lazy stem index now (e.g. while nobody is waiting). */
+  warm(): void {
+    this.family('');
+  }
+
+  /** Term ids whose text starts with `prefix` (a contiguous range of the sorted terms). */
+  prefixRange(prefix: string): [number, number] {
+    const terms = this.data.terms;
+    let lo = 0;
+    let hi = terms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (terms[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < terms.length && terms[end]!.startsWith(prefix)) end++;
+    return [lo, end];
+  }
+}
+
+/** The word and every string one deletion away: two words within one edit share a key. */
+export function deletions(word: string): Set<string> {
+  const keys = new Set<string>([word]);
+  for (let i = 0; i < word.length; i++) keys.add(word.slice(0, i) + word.slice(i + 1));
+  return keys;
+}
+
+function deletionIndex(terms: readonly string[]): Float64Array {
+  const keys: number[] = [];
+  terms.forEach((term, t) => {
+    if (allowedEdits(term.length + 1) === 0) return;
+    for (const k of deletions(term)) keys.push(hashKey(k) * TERM_BITS + t);
+  });
+  return Float64Array.from(keys).sort();
+}
+
+/** FNV-1a, 31 bits so the packed key stays an exact double. */
+function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) & 0x7fffffff;
+}

@@ -1,0 +1,466 @@
+import type { Point } from '../types.js';
+import { Lexicon } from './lexicon.js';
+import { Segment } from './segment.js';
+
+/** Sentences kept from the candidate stage for detailed scoring (each with its paragraph). */
+const CANDIDATES = 200;
+/** Sentences scored in detail before the final cut (word coverage alone ties across thousands). */
+const SCORED = 500;
+/** Passages at most this many characters long are ranked as quotable; longer ones are slightly penalised. */
+const IDEAL_LENGTH = 320;
+/** Delta segments merged into one beyond this many. */
+const MAX_DELTAS = 6;
+/** A query word matching more sentences than this share of the library (or this many) is "common". */
+const COMMON_SHARE = 0.02;
+const COMMON_MIN = 2000;
+
+export interface IndexWord {
+  norm: string;
+  weight: number;
+  prefix: boolean;
+}
+
+export interface Scored {
+  id: number;
+  score: number;
+  coverage: number;
+}
+
+interface Located {
+  seg: number;
+  first: number;
+  end: number;
+}
+
+/**
+ * The index of a large library: a base segment plus small delta segments for
+ * documents added since it was built, and a tombstone per removed document.
+ * Adding a document builds only a segment for it, so it is searchable in
+ * milliseconds whatever the library's size; deltas are merged as they pile up.
+ */
+export class SegmentedIndex {
+  readonly lexicon: Lexicon;
+  /** Per point id: the paragraph point it belongs to (itself for paragraphs). */
+  private readonly paragraphOf: Int32Array;
+  /** Per paragraph point id: where its sentences sit (segment, local range). */
+  private readonly paraSeg: Int16Array;
+  private readonly paraFirst: Int32Array;
+  private readonly paraEnd: Int32Array;
+  private readonly docRanges: Map<number, [number, number]>[];
+  private readonly scratch: Scratch[];
+
+  constructor(
+    /** Every point ever indexed here, by id (removed documents' points stay, tombstoned). */
+    readonly points: readonly Point[],
+    readonly segments: readonly Segment[],
+    /** Document slug per ordinal; an ordinal is one version of a document. */
+    readonly docSlugs: readonly string[],
+    readonly removed: ReadonlySet<number>,
+    removedDf: ReadonlyMap<string, number> = new Map(),
+  ) {
+    const n = points.length;
+    this.paragraphOf = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.paragraphOf[i] = i;
+    this.paraSeg = new Int16Array(n).fill(-1);
+    this.paraFirst = new Int32Array(n);
+    this.paraEnd = new Int32Array(n);
+    this.docRanges = [];
+    let live = 0;
+    segments.forEach((seg, si) => {
+      const { sentenceIds, sentencePara, sentenceDoc } = seg.data;
+      const ranges = new Map<number, [number, number]>();
+      for (let s = 0; s < sentenceIds.length; s++) {
+        const id = sentenceIds[s]!;
+        const para = sentencePara[s]!;
+        this.paragraphOf[id] = para;
+        if (this.paraSeg[para] !== si) {
+          this.paraSeg[para] = si;
+          this.paraFirst[para] = s;
+        }
+        this.paraEnd[para] = s + 1;
+        const d = sentenceDoc[s]!;
+        const r = ranges.get(d);
+        if (r) r[1] = s + 1;
+        else ranges.set(d, [s, s + 1]);
+        if (!removed.has(d)) live++;
+      }
+      this.docRanges.push(ranges);
+    });
+    this.scratch = segments.map((seg) => ({
+      acc: new Float64Array(seg.sentences),
+      mark: new Int32Array(seg.sentences),
+      seen: new Int32Array(seg.sentences),
+      stamp: 0,
+      termStamp: new Int32Array(seg.data.terms.length),
+      termSlot: new Int32Array(seg.data.terms.length),
+    }));
+    this.lexicon = new Lexicon(segments, removedDf, live);
+  }
+
+  static build(points: readonly Point[]): SegmentedIndex {
+    const slugs: string[] = [];
+    const ordinals = new Map<string, number>();
+    for (const p of points) {
+      if (!ordinals.has(p.doc)) {
+        ordinals.set(p.doc, slugs.length);
+        slugs.push(p.doc);
+      }
+    }
+    return new SegmentedIndex(points, [Segment.build(points, (slug) => ordinals.get(slug)!)], slugs, new Set());
+  }
+
+  /**
+   * A new index with documents removed (by slug) and points added. Added
+   * points carry ids continuing this index's (`points.length` onwards). This
+   * index is untouched.
+   */
+  withChanges(added: readonly Point[], removeSlugs: readonly string[]): SegmentedIndex {
+    const slugs = [...this.docSlugs];
+    const removed = new Set(this.removed);
+    const gone = new Set(removeSlugs);
+    slugs.forEach((slug, ord) => {
+      if (gone.has(slug)) removed.add(ord);
+    });
+    const ordinals = new Map<string, number>();
+    for (const p of added) {
+      if (!ordinals.has(p.doc)) {
+        ordinals.set(p.doc, slugs.length);
+        slugs.push(p.doc);
+      }
+    }
+    let segments = [...this.segments];
+    if (added.length > 0) segments.push(Segment.build(added, (slug) => ordinals.get(slug)!));
+    const points = added.length > 0 ? this.points.concat(added) : this.points;
+    if (segments.length > 1 + MAX_DELTAS) {
+      // Merge the deltas, dropping removed documents' sentences for good.
+      const deltaPoints: Point[] = [];
+      const ords = new Map<string, number>();
+      for (const seg of segments.slice(1)) {
+        const { sentenceIds, sentencePara, sentenceDoc } = seg.data;
+        let lastPara = -1;
+        for (let s = 0; s < sentenceIds.length; s++) {
+          const d = sentenceDoc[s]!;
+          if (removed.has(d)) continue;
+          const para = sentencePara[s]!;
+          if (para !== lastPara && para !== sentenceIds[s]) deltaPoints.push(points[para]!);
+          lastPara = para;
+          deltaPoints.push(points[sentenceIds[s]!]!);
+          ords.set(points[sentenceIds[s]!]!.doc, d);
+        }
+      }
+      segments = [segments[0]!];
+      if (deltaPoints.length > 0) segments.push(Segment.build(deltaPoints, (slug) => ords.get(slug)!));
+    }
+    const index = new SegmentedIndex(points, segments, slugs, removed);
+    return new SegmentedIndex(points, segments, slugs, removed, index.removedFrequencies());
+  }
+
+  /** Per term: how many sentences of removed documents contain it (they still sit in postings). */
+  private removedFrequencies(): Map<string, number> {
+    const out = new Map<string, number>();
+    this.segments.forEach((seg, si) => {
+      const { tokStart, tokens, terms } = seg.data;
+      const seen = new Int32Array(terms.length).fill(-1);
+      for (const ord of this.removed) {
+        const r = this.docRanges[si]!.get(ord);
+        if (!r) continue;
+        for (let s = r[0]; s < r[1]; s++) {
+          for (let k = tokStart[s]!; k < tokStart[s + 1]!; k++) {
+            const t = tokens[k]!;
+            if (seen[t] === s) continue;
+            seen[t] = s;
+            const term = terms[t]!;
+            out.set(term, (out.get(term) ?? 0) + 1);
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  isLive(point: Point): boolean {
+    if (this.removed.size === 0) return true;
+    const para = this.paragraphOf[point.id]!;
+    const loc = this.locate(para);
+    if (!loc) return true;
+    return !this.removed.has(this.segments[loc.seg]!.data.sentenceDoc[loc.first]!);
+  }
+
+  paragraphIdOf(id: number): number {
+    return this.paragraphOf[id]!;
+  }
+
+  /** How many live sentences contain every one of these words exactly. */
+  countAll(terms: readonly string[]): number {
+    let n = 0;
+    for (const seg of this.segments) {
+      const { postStart, postings, sentenceDoc } = seg.data;
+      const ranges: [number, number][] = [];
+      for (const term of terms) {
+        const t = seg.termIndex.get(term);
+        if (t === undefined) break;
+        ranges.push([postStart[t]!, postStart[t + 1]!]);
+      }
+      if (ranges.length < terms.length || ranges.length === 0) continue;
+      ranges.sort((x, y) => x[1] - x[0] - (y[1] - y[0]));
+      const [lo, hi] = ranges[0]!;
+      for (let k = lo; k < hi; k++) {
+        const s = postings[k]!;
+        if (this.removed.has(sentenceDoc[s]!)) continue;
+        if (ranges.every(([a, b], i) => i === 0 || contains(postings, a, b, s))) n++;
+      }
+    }
+    return n;
+  }
+
+
+  /**
+   * Candidate stage, then detailed scoring: sentences holding any expansion
+   * of any query word are summed by weighted match quality (typed arrays, no
+   * per-sentence objects); the best few hundred and their paragraphs are then
+   * scored on their stored word sequences for quality, phrase adjacency,
+   * density and length.
+   */
+  search(qwords: readonly IndexWord[], scopeSlug?: string): Scored[] {
+    const expansions = qwords.map((q) => [...this.lexicon.expand(q.norm, q.prefix && q.weight >= 0.1)].sort((a, b) => b[1] - a[1]));
+    const scope = scopeSlug === undefined ? undefined : new Set(this.docSlugs.flatMap((s, ord) => (s === scopeSlug ? [ord] : [])));
+    // Words whose matches fill a large share of the library only re-score
+    // sentences that rarer query words found: they cannot pick candidates on
+    // their own when a rarer word is there. Decided on library-wide counts so
+    // every segment layout gives the same answer.
+    const reach = expansions.map((exp) => exp.reduce((sum, [term]) => sum + this.lexicon.frequency(term), 0));
+    const content = qwords.map((q, i) => i).filter((i) => qwords[i]!.weight >= 0.1);
+    const common = new Set(content.filter((i) => reach[i]! > Math.max(COMMON_MIN, this.lexicon.docCount * COMMON_SHARE)));
+    if (common.size === content.length) common.clear();
+    const order = [...content.filter((i) => !common.has(i)), ...content.filter((i) => common.has(i))];
+
+    const poolSeg: number[] = [];
+    const poolS: number[] = [];
+    const poolScore: number[] = [];
+    const poolId: number[] = [];
+    const perSeg: Matcher[] = [];
+    this.segments.forEach((seg, si) => {
+      const { postStart, postings, sentenceDoc, sentenceIds } = seg.data;
+      const sc = this.scratch[si]!;
+      const touched: number[] = [];
+      sc.stamp++;
+      const queryStamp = sc.stamp;
+      const slots: number[][] = [];
+      qwords.forEach((_q, qi) => {
+        for (const [term, quality] of expansions[qi]!) {
+          const t = seg.termIndex.get(term);
+          if (t === undefined) continue;
+          if (sc.termStamp[t] !== queryStamp) {
+            sc.termStamp[t] = queryStamp;
+            sc.termSlot[t] = slots.length;
+            slots.push([]);
+          }
+          slots[sc.termSlot[t]!]!.push(qi, quality);
+        }
+      });
+      for (const qi of order) {
+        const weight = qwords[qi]!.weight;
+        const grow = !common.has(qi);
+        sc.stamp++;
+        const wordStamp = sc.stamp;
+        // Best quality first, so a sentence's first sighting is its best match for this word.
+        for (const [term, quality] of expansions[qi]!) {
+          const t = seg.termIndex.get(term);
+          if (t === undefined) continue;
+          const add = quality * weight;
+          for (let k = postStart[t]!; k < postStart[t + 1]!; k++) {
+            const s = postings[k]!;
+            if (sc.mark[s] === wordStamp) continue;
+            sc.mark[s] = wordStamp;
+            if (sc.seen[s] !== queryStamp) {
+              if (!grow) continue;
+              sc.seen[s] = queryStamp;
+              sc.acc[s] = 0;
+              touched.push(s);
+            }
+            sc.acc[s]! += add;
+          }
+        }
+      }
+      sc.stamp++;
+      for (const s of touched) {
+        const d = sentenceDoc[s]!;
+        if (this.removed.has(d) || (scope && !scope.has(d))) continue;
+        poolSeg.push(si);
+        poolS.push(s);
+        poolScore.push(sc.acc[s]!);
+        poolId.push(sentenceIds[s]!);
+      }
+      perSeg.push({ tokens: seg.data.tokens, termStamp: sc.termStamp, termSlot: sc.termSlot, stamp: queryStamp, slots });
+    });
+
+    // Two rounds: the best few thousand by word coverage are scored in
+    // detail (phrase, density, length: it separates the many sentences that
+    // share common words), then the best few hundred bring their paragraphs.
+    const first = topK(poolScore, poolId, SCORED);
+    const total = qwords.reduce((sum, q) => sum + q.weight, 0);
+    const buf = { best: new Float64Array(qwords.length), pos: new Int32Array(qwords.length) };
+    const scored: (Scored & { seg: number })[] = [];
+    for (const i of first) {
+      const si = poolSeg[i]!;
+      const s = poolS[i]!;
+      const id = poolId[i]!;
+      const { tokStart } = this.segments[si]!.data;
+      const r = scoreTokens(perSeg[si]!, tokStart[s]!, tokStart[s + 1]!, qwords, total, this.points[id]!.text.length, buf);
+      if (r) scored.push({ id, seg: si, ...r });
+    }
+    scored.sort(bySignal);
+    const out: Scored[] = [];
+    const done = new Set<number>();
+    for (const c of scored.slice(0, CANDIDATES)) {
+      out.push({ id: c.id, score: c.score, coverage: c.coverage });
+      const para = this.paragraphOf[c.id]!;
+      const loc = this.locate(para);
+      if (!loc || para === c.id || done.has(para)) continue;
+      done.add(para);
+      const { tokStart } = this.segments[loc.seg]!.data;
+      const r = scoreTokens(perSeg[loc.seg]!, tokStart[loc.first]!, tokStart[loc.end]!, qwords, total, this.points[para]!.text.length, buf);
+      if (r) out.push({ id: para, ...r });
+    }
+    return out;
+  }
+
+  private locate(para: number): Located | undefined {
+    const seg = this.paraSeg[para]!;
+    return seg < 0 ? undefined : { seg, first: this.paraFirst[para]!, end: this.paraEnd[para]! };
+  }
+}
+
+interface Scratch {
+  acc: Float64Array;
+  mark: Int32Array;
+  seen: Int32Array;
+  stamp: number;
+  termStamp: Int32Array;
+  termSlot: Int32Array;
+}
+
+/** Which query words (and how well) each term of one segment answers, for one query. */
+interface Matcher {
+  tokens: Int32Array;
+  termStamp: Int32Array;
+  termSlot: Int32Array;
+  stamp: number;
+  /** Per slot: query word index, quality, query word index, quality… */
+  slots: number[][];
+}
+
+function bySignal(a: Scored, b: Scored): number {
+  return Math.round(b.coverage * 20) - Math.round(a.coverage * 20) || b.score - a.score || a.id - b.id;
+}
+
+function scoreTokens(
+  m: Matcher,
+  from: number,
+  to: number,
+  qwords: readonly IndexWord[],
+  total: number,
+  length: number,
+  buf: { best: Float64Array; pos: Int32Array },
+): { score: number; coverage: number } | null {
+  const n = qwords.length;
+  const { best, pos } = buf;
+  best.fill(0);
+  pos.fill(-1);
+  let matched = 0;
+  for (let k = from; k < to; k++) {
+    const t = m.tokens[k]!;
+    if (m.termStamp[t] !== m.stamp) continue;
+    matched++;
+    const slot = m.slots[m.termSlot[t]!]!;
+    for (let j = 0; j < slot.length; j += 2) {
+      const qi = slot[j]!;
+      const q = slot[j + 1]!;
+      if (q > best[qi]!) {
+        best[qi] = q;
+        pos[qi] = k - from;
+      }
+    }
+  }
+  let covered = 0;
+  let quality = 0;
+  for (let i = 0; i < n; i++) {
+    if (best[i]! > 0) {
+      covered += qwords[i]!.weight;
+      quality += qwords[i]!.weight * best[i]!;
+    }
+  }
+  if (covered === 0) return null;
+  let adjacent = 0;
+  for (let i = 1; i < n; i++) if (pos[i - 1]! >= 0 && pos[i] === pos[i - 1]! + 1) adjacent++;
+  const phrase = n > 1 ? adjacent / (n - 1) : 0;
+  // The words close together in any order (a half-remembered phrase, retyped out of order).
+  let lo = Infinity;
+  let hi = -1;
+  let found = 0;
+  for (let i = 0; i < n; i++) {
+    if (pos[i]! < 0 || qwords[i]!.weight < 0.1) continue;
+    found++;
+    lo = Math.min(lo, pos[i]!);
+    hi = Math.max(hi, pos[i]!);
+  }
+  const proximity = found > 1 ? (found - 1) / (hi - lo) : 0;
+  // Stands in for fuse.js's score: the share of the passage that is the query.
+  const density = Math.min(1, matched / Math.max(n, (to - from) / 2));
+  const lengthPrior = length <= IDEAL_LENGTH ? 1 : IDEAL_LENGTH / length;
+  const score = 0.55 * (quality / total) + 0.1 * phrase + 0.15 * Math.min(1, proximity) + 0.1 * density + 0.1 * lengthPrior;
+  return { score, coverage: covered / total };
+}
+
+/** Indices of the k best by score (ties: lower id first), without sorting the whole pool. */
+function topK(scores: readonly number[], ids: readonly number[], k: number): number[] {
+  const order = (a: number, b: number) => scores[b]! - scores[a]! || ids[a]! - ids[b]!;
+  const all = scores.map((_, i) => i);
+  if (scores.length <= k) return all.sort(order);
+  const kth = select(Float64Array.from(scores), k - 1);
+  const above: number[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    if (scores[i]! > kth) above.push(i);
+    else if (scores[i] === kth) at.push(i);
+  }
+  return above.sort(order).concat(at.sort(order).slice(0, k - above.length));
+}
+
+/** The value of rank `k` in descending order (Hoare's selection, in place). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
+}
+
+/** Binary search in the sorted run postings[from, to). */
+function contains(postings: Int32Array, from: number, to: number, value: number): boolean {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (postings[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < to && postings[lo] === value;
+}

@@ -1,0 +1,196 @@
+/**
+ * A built library in one compact binary file (or one transferable buffer from
+ * the build worker): documents as one JSON line each, sentences as offsets
+ * into their paragraph, the search index as raw typed arrays, topics and
+ * summaries as point ids. Loading it skips parsing files, segmenting text,
+ * tokenising and building the index — the slow parts — and is done in small
+ * slices so the event loop keeps serving while it runs.
+ */
+import type { Doc, Paragraph, Point, Topic } from '../types.js';
+import { Segment, type SegmentData } from './segment.js';
+
+export const SNAPSHOT_VERSION = 1;
+const MAGIC = 'DOSSIER-SNAPSHOT';
+
+export interface StoredTopic {
+  id: string;
+  name: string;
+  keywords: string[];
+  curated: boolean;
+  points: number[];
+  documents: string[];
+  summary: number[];
+}
+
+export interface SnapshotContent {
+  /** Identifies the documents the snapshot was built from (paths, sizes, mtimes). */
+  key: string;
+  docs: Doc[];
+  curated?: Record<string, string[]>;
+  /** The search index; absent for small libraries, whose store is rebuilt in milliseconds. */
+  index?: { data: SegmentData; docSlugs: string[] };
+  topics: StoredTopic[];
+  /** Summary cache entries as point ids. */
+  summaries: [string, number[]][];
+}
+
+type ArrayName = Exclude<keyof SegmentData, 'terms'>;
+const ARRAYS: ArrayName[] = ['postStart', 'postings', 'tokStart', 'tokens', 'sentenceIds', 'sentencePara', 'sentenceDoc', 'deletes'];
+
+interface Header {
+  magic: string;
+  version: number;
+  key: string;
+  sections: Record<string, [offset: number, length: number]>;
+}
+
+export function storeTopics(topics: readonly Topic[]): StoredTopic[] {
+  return topics.map((t) => ({ ...t, points: t.points.map((p) => p.id), summary: t.summary.map((p) => p.id) }));
+}
+
+export function restoreTopics(topics: readonly StoredTopic[], points: readonly Point[]): Topic[] {
+  return topics.map((t) => ({ ...t, points: t.points.map((id) => points[id]!), summary: t.summary.map((id) => points[id]!) }));
+}
+
+/** Paragraph text plus where each sentence sits in it; sentences are verbatim slices, so offsets lose nothing. */
+function packParagraph(p: Paragraph): [number, string, (number | string)[]] {
+  const spans: (number | string)[] = [];
+  let from = 0;
+  for (const s of p.sentences) {
+    const at = p.text.indexOf(s, from);
+    if (at < 0) {
+      spans.push(s);
+      continue;
+    }
+    spans.push(at, at + s.length);
+    from = at + s.length;
+  }
+  return [p.index, p.text, spans];
+}
+
+function unpackParagraph([index, text, spans]: [number, string, (number | string)[]]): Paragraph {
+  const sentences: string[] = [];
+  for (let i = 0; i < spans.length; i++) {
+    const v = spans[i]!;
+    if (typeof v === 'string') sentences.push(v);
+    else sentences.push(text.slice(v, spans[++i] as number));
+  }
+  return { index, text, sentences };
+}
+
+export function encodeSnapshot(content: SnapshotContent): Buffer {
+  const chunks: Buffer[] = [];
+  const sections: Header['sections'] = {};
+  let offset = 0;
+  const add = (name: string, bytes: Buffer) => {
+    const pad = (8 - (offset % 8)) % 8;
+    if (pad) chunks.push(Buffer.alloc(pad));
+    offset += pad;
+    sections[name] = [offset, bytes.length];
+    chunks.push(bytes);
+    offset += bytes.length;
+  };
+  const lines = content.docs.map((d) => JSON.stringify({ slug: d.slug, path: d.path, meta: d.meta, p: d.paragraphs.map(packParagraph) }));
+  add('docs', Buffer.from(lines.join('\n'), 'utf8'));
+  const meta = { curated: content.curated, topics: content.topics, summaries: content.summaries, docSlugs: content.index?.docSlugs };
+  add('meta', Buffer.from(JSON.stringify(meta), 'utf8'));
+  if (content.index) {
+    const data = content.index.data;
+    add('terms', Buffer.from(data.terms.join('\n'), 'utf8'));
+    for (const name of ARRAYS) {
+      const a = data[name];
+      add(name, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    }
+  }
+  const header: Header = { magic: MAGIC, version: SNAPSHOT_VERSION, key: content.key, sections };
+  const head = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(8);
+  prefix.writeUInt32LE(head.length, 0);
+  // Sections are addressed from an 8-aligned base so typed arrays can view them in place.
+  const base = 8 + head.length;
+  const align = Buffer.alloc((8 - (base % 8)) % 8);
+  return Buffer.concat([prefix, head, align, ...chunks]);
+}
+
+/** The key a snapshot was built for, without decoding the rest; undefined when it is not a snapshot of this version. */
+export function snapshotKey(bytes: Uint8Array): string | undefined {
+  return readHeader(bytes)?.header.key;
+}
+
+function readHeader(bytes: Uint8Array): { header: Header; base: number } | undefined {
+  if (bytes.length < 8) return undefined;
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.readUInt32LE(0);
+  if (8 + length > bytes.length) return undefined;
+  try {
+    const header = JSON.parse(view.toString('utf8', 8, 8 + length)) as Header;
+    if (header.magic !== MAGIC || header.version !== SNAPSHOT_VERSION) return undefined;
+    const base = 8 + length + ((8 - ((8 + length) % 8)) % 8);
+    return { header, base };
+  } catch {
+    return undefined;
+  }
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Decodes a snapshot, yielding to the event loop between slices of documents.
+ * Throws on a damaged file; the caller then rebuilds from the documents.
+ */
+export async function decodeSnapshot(bytes: Uint8Array, sliceDocs = 250): Promise<SnapshotContent> {
+  const found = readHeader(bytes);
+  if (!found) throw new Error('not a Dossier snapshot of this version');
+  const { header, base } = found;
+  const section = (name: string) => {
+    const s = header.sections[name];
+    if (!s || base + s[0] + s[1] > bytes.byteLength) throw new Error(`snapshot section ${name} is missing or truncated`);
+    return { offset: bytes.byteOffset + base + s[0], length: s[1] };
+  };
+  const text = (name: string) => {
+    const { offset, length } = section(name);
+    return Buffer.from(bytes.buffer, offset, length).toString('utf8');
+  };
+  // Decoded a slice at a time: one 40 MB decode would stall the event loop.
+  const { offset: docsAt, length: docsLength } = section('docs');
+  const docsBytes = Buffer.from(bytes.buffer, docsAt, docsLength);
+  const docs: Doc[] = [];
+  let from = 0;
+  while (from < docsLength) {
+    for (let n = 0; n < sliceDocs && from < docsLength; n++) {
+      let end = docsBytes.indexOf(10, from);
+      if (end < 0) end = docsLength;
+      const raw = JSON.parse(docsBytes.toString('utf8', from, end)) as { slug: string; path: string; meta: Doc['meta']; p: [number, string, (number | string)[]][] };
+      docs.push({ slug: raw.slug, path: raw.path, meta: raw.meta, paragraphs: raw.p.map(unpackParagraph) });
+      from = end + 1;
+    }
+    await tick();
+  }
+  const meta = JSON.parse(text('meta')) as Pick<SnapshotContent, 'curated' | 'topics' | 'summaries'> & { docSlugs?: string[] };
+  let index: SnapshotContent['index'];
+  if (header.sections.terms && meta.docSlugs) {
+    const termText = text('terms');
+    const data = { terms: termText ? termText.split('\n') : [] } as SegmentData;
+    for (const name of ARRAYS) {
+      const { offset, length } = section(name);
+      const Kind = name === 'deletes' ? Float64Array : Int32Array;
+      // A copy, so the file's buffer can be dropped; typed arrays live outside the JS heap.
+      (data as unknown as Record<string, unknown>)[name] = new Kind((bytes.buffer as ArrayBuffer).slice(offset, offset + length));
+    }
+    index = { data, docSlugs: meta.docSlugs };
+  }
+  return { key: header.key, docs, curated: meta.curated, index, topics: meta.topics, summaries: meta.summaries };
+}
+
+/** Only the topics of a snapshot (the documents and index are already loaded). */
+export function decodeTopics(bytes: Uint8Array): StoredTopic[] {
+  const found = readHeader(bytes);
+  const s = found?.header.sections.meta;
+  if (!found || !s) throw new Error('not a Dossier snapshot of this version');
+  const meta = Buffer.from(bytes.buffer, bytes.byteOffset + found.base + s[0], s[1]).toString('utf8');
+  return (JSON.parse(meta) as { topics: StoredTopic[] }).topics;
+}
+
+export function segmentOf(content: SnapshotContent): Segment | undefined {
+  return content.index ? new Segment(content.index.data) : undefined;
+}
