@@ -137,6 +137,8 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
   const time = ctx.options.string('time', { max: 10 });
   const timezone = ctx.options.string('timezone', { max: 64 });
   if (!channelId || !time || !timezone) throw new UserError('`/digest set` needs a channel, a time (HH:MM) and a time zone.');
+  // Discord sends a channel id; anything else (typed text, a mention) would be echoed back as `<#…>`.
+  if (!/^\d{17,20}$/.test(channelId)) throw new UserError('Pick the `channel` from the list Discord offers.');
   const status = digest.set(guildId, { channelId, time, timezone, topics: ctx.options.string('topics', { max: 500 }) }, ctx.user.id);
   return { content: `✅ Saved. ${describe(status)}\n-# \`/digest now\` posts one straight away to check Dossier can post there.` };
 }

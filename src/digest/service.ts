@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import { findTopic } from '../topics/find.js';
+import { code, escapeMarkdown } from '../replies/markdown.js';
 import { renderBrief, todaysBrief, type Brief } from './brief.js';
 import { formatTime, isValidTimeZone, nextRun, parseTime, type LocalDate } from './schedule.js';
 import { briefNonce, SendFailure, type BriefSender } from './sender.js';
@@ -46,10 +47,10 @@ export class DigestService {
 
   set(guildId: string, input: { channelId: string; time: string; timezone: string; topics?: string }, by?: string): DigestStatus {
     const minutes = parseTime(input.time);
-    if (minutes === undefined) throw new UserError(`\`${input.time.slice(0, 20)}\` is not a time. Use 24-hour HH:MM, for example \`08:30\`.`);
+    if (minutes === undefined) throw new UserError(`${code(input.time.slice(0, 20))} is not a time. Use 24-hour HH:MM, for example \`08:30\`.`);
     const timezone = input.timezone.trim();
     if (!isValidTimeZone(timezone)) {
-      throw new UserError(`\`${timezone.slice(0, 64)}\` is not a time zone. Pick one from the list, for example \`Europe/London\` or \`America/New_York\`.`);
+      throw new UserError(`${code(timezone.slice(0, 64))} is not a time zone. Pick one from the list, for example \`Europe/London\` or \`America/New_York\`.`);
     }
     const topics = input.topics ? this.resolveTopics(input.topics) : undefined;
     this.deps.store.saveSettings({ guildId, channelId: input.channelId, time: formatTime(minutes), timezone, topics, updatedAt: this.now(), updatedBy: by });
@@ -73,8 +74,9 @@ export class DigestService {
     const names = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))];
     const missing = names.filter((n) => !findTopic(library.topics, n));
     if (missing.length) {
-      const some = library.topics.slice(0, 5).map((t) => `*${t.name}*`).join(', ');
-      throw new UserError(`No topic is called ${missing.map((m) => `“${m.slice(0, 60)}”`).join(', ')}. Try ${some} — \`/topics\` lists them all.`);
+      const some = library.topics.slice(0, 5).map((t) => `*${escapeMarkdown(t.name)}*`).join(', ');
+      // Echoed input is escaped: a typed `<@&id>` must not render as a role pill.
+      throw new UserError(`No topic is called ${missing.map((m) => `“${escapeMarkdown(m.slice(0, 60))}”`).join(', ')}. Try ${some} — \`/topics\` lists them all.`);
     }
     return [...new Set(names.map((n) => findTopic(library.topics, n)!.name))];
   }

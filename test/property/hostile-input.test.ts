@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { ApplicationCommandOptionType as T, type APIApplicationCommandOption } from 'discord.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/console/session.js';
+import { openDatabase } from '../../src/db/index.js';
+import { DigestService } from '../../src/digest/service.js';
+import { DigestStore } from '../../src/digest/store.js';
 import type { CommandModule } from '../../src/interactions/command.js';
 import { Options, type OptionValue } from '../../src/interactions/options.js';
 import { loadCommands } from '../../src/interactions/registry.js';
@@ -18,6 +21,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 
 /** Strings a hostile or careless user might type: every one must get a polite answer. */
 const hostileString = fc.oneof(
+  fc.tuple(fc.constantFrom('wheat', 'Energy deal', 'putin-sharif-sco'), fc.constantFrom(', <@&123456789012345678>', ', @everyone', ' **x**', ', <#1>')).map(([a, b]) => a + b),
   fc.constant(''),
   fc.string({ unit: 'binary', maxLength: 120 }),
   fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
@@ -34,7 +38,24 @@ const hostileNumber = fc.oneof(
   fc.constantFrom('12', '1e999', 'NaN', '-', ''),
 );
 
+/** A value each option accepts, so a handler gets past its first checks to where it echoes the hostile ones. */
+const VALID_BY_NAME: Record<string, OptionValue> = {
+  time: '08:30', timezone: 'Europe/London', document: 'putin-sharif-sco', citation: 'putin-sharif-sco#p3.s2', name: 'Energy deal', query: 'wheat',
+};
+
+function validFor(option: APIApplicationCommandOption): OptionValue {
+  if ('choices' in option && option.choices?.length) return option.choices[0]!.value;
+  if (option.type === T.Integer || option.type === T.Number) return ('min_value' in option && option.min_value) || 1;
+  if (option.type === T.Boolean) return true;
+  if (option.type === T.Channel || option.type === T.User || option.type === T.Role) return '323456789012345678';
+  return VALID_BY_NAME[option.name] ?? 'wheat';
+}
+
 function valueFor(option: APIApplicationCommandOption): fc.Arbitrary<OptionValue> {
+  return fc.oneof(fc.constant(validFor(option)), hostileValueFor(option));
+}
+
+function hostileValueFor(option: APIApplicationCommandOption): fc.Arbitrary<OptionValue> {
   if (option.type === T.Integer || option.type === T.Number) return hostileNumber;
   if (option.type === T.Boolean) return fc.oneof(fc.boolean(), hostileString);
   if (option.type === T.String && 'choices' in option && option.choices?.length) {
@@ -65,8 +86,9 @@ function expectWithinLimits(reply: Reply): void {
 
 /** Mention syntax outside code spans must be backslash-escaped, so it renders as text rather than a pill. */
 function expectNoLiveMentions(content: string, input: string): void {
-  const outsideCode = content.replace(/```[\s\S]*?```|`[^`\n]*`/g, '');
-  for (const m of outsideCode.matchAll(/<(@[!&]?|#)\d/g)) {
+  // Discord renders inline code across line breaks too, and nothing inside code is a mention.
+  const outsideCode = content.replace(/```[\s\S]*?```|`[^`]+`/g, '');
+  for (const m of outsideCode.matchAll(/<@[!&]?\d/g)) {
     expect(outsideCode[m.index! - 1], `unescaped ${m[0]} in reply to ${JSON.stringify(input)}`).toBe('\\');
   }
 }
@@ -91,6 +113,40 @@ describe('hostile input to every command', () => {
         }),
         { numRuns: RUNS },
       );
+    }
+  });
+
+  it('GIVEN a server admin with the daily brief available THEN hostile options still get answers within limits with no live mention', async () => {
+    const db = openDatabase(':memory:');
+    const sent: string[] = [];
+    const sender = { isReady: () => true, send: async (_channel: string, messages: readonly string[]) => (sent.push(...messages), messages.map((_, i) => String(i))) };
+    const digest = new DigestService({ store: new DigestStore(db), sender, getLibrary: () => library, logger: silentLogger });
+    const definitions = [...commands.values()].map((c) => c.data);
+    try {
+      for (const command of commands.values()) {
+        await fc.assert(
+          fc.asyncProperty(invocations(command), async ({ subcommand, values }) => {
+            const ctx = {
+              library,
+              options: new Options(values, subcommand),
+              user: { id: '123456789012345678', name: 'admin' },
+              guildId: '223456789012345678',
+              member: { permissions: (1n << 3n) | (1n << 5n), roles: [] },
+              services: { digest },
+              logger: silentLogger,
+              commands: definitions,
+              defer: async () => {},
+            };
+            const reply = await runCommand(command, ctx);
+            expectWithinLimits(reply);
+            expectNoLiveMentions(reply.content, JSON.stringify({ subcommand, values }));
+          }),
+          { numRuns: RUNS },
+        );
+      }
+      for (const message of sent) expect(message.length).toBeLessThanOrEqual(LIMITS.content);
+    } finally {
+      db.close();
     }
   });
 
