@@ -39,6 +39,10 @@ async function main(): Promise<void> {
   // The console owns stdout for its answers, so its logs go to stderr.
   const logger = createLogger({ level: bot ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn'), pretty: !config.production, fd: bot ? 1 : 2, secrets: [config.discordToken] });
   await access(config.dataDir).catch(() => fail(`DATA_DIR: the folder ${config.dataDir} does not exist.`));
+  // Closeables (the database, schedulers) register with `lifecycle.onClose`; SIGTERM drains and closes them.
+  // Installed before the (possibly long) index build, so a stop during start-up still exits cleanly.
+  const lifecycle = new Lifecycle();
+  if (bot) installProcessHooks({ lifecycle, logger });
 
   // From the saved index when the documents are unchanged (seconds); otherwise built in a worker thread.
   const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir });
@@ -56,9 +60,6 @@ async function main(): Promise<void> {
     { logger, watch: true },
   );
   const currentLibrary = () => manager.current();
-  // Closeables (the database, schedulers) register with `lifecycle.onClose`; SIGTERM drains and closes them.
-  const lifecycle = new Lifecycle();
-  installProcessHooks({ lifecycle, logger });
   if (watcher) lifecycle.onClose({ name: 'data-watcher', close: () => watcher.close() });
   let db: Db;
   try {
