@@ -86,9 +86,10 @@ for (const target of sizes) {
         ms(r.latency.p50),
         ms(r.latency.p95),
         ms(r.latency.p99),
-        pct(r.recall.at1),
-        pct(r.recall.at5),
-        `${pct(v.exact.at1)}/${pct(v.typo.at1)}/${pct(v.reordered.at1)}`,
+        // A handful of queries says nothing about recall: shown only from 30 queries up.
+        r.queries >= 30 ? pct(r.recall.at1) : `(${r.queries} q)`,
+        r.queries >= 30 ? pct(r.recall.at5) : '',
+        r.queries >= 30 ? `${pct(v.exact.at1)}/${pct(v.typo.at1)}/${pct(v.reordered.at1)}` : '',
       ].join(' | '),
     );
   }
@@ -103,19 +104,32 @@ const child = async (...rest: string[]) => {
   return JSON.parse(stdout.trim().split('\n').pop()!);
 };
 const indexDir = await mkdtemp(path.join(os.tmpdir(), 'dossier-bench-index-'));
-const coldRun = (await child(indexDir, 'cold')) as { phases: Record<string, number>; readyMs: number; loopDelay: { max: number; p99: number }; topics: number };
+const coldRun = (await child(indexDir, 'cold')) as {
+  phases: Record<string, number>;
+  readyMs: number;
+  builtMs: number;
+  searchesWhileBuilding: number;
+  slowestSearchWhileBuilding: number;
+  longestGcPause: number;
+  loopDelay: { max: number; p99: number };
+  topics: number;
+};
 const p = coldRun.phases;
 const cold = {
   indexedMs: p['indexing: topics'] ?? NaN,
   topicsMs: (p['indexing: done'] ?? NaN) - (p['indexing: topics'] ?? NaN),
   readyMs: coldRun.readyMs,
+  builtMs: coldRun.builtMs,
+  searchesWhileBuilding: coldRun.searchesWhileBuilding,
+  slowestSearchWhileBuildingMs: coldRun.slowestSearchWhileBuilding,
+  longestGcPauseMs: coldRun.longestGcPause,
   snapshotMB: (await stat(path.join(indexDir, 'library.snapshot'))).size / 2 ** 20,
   loopDelayMaxMs: coldRun.loopDelay.max,
   loopDelayP99Ms: coldRun.loopDelay.p99,
   topics: coldRun.topics,
 };
 log(
-  `read + index ${ms(cold.indexedMs)} ms · topics ${ms(cold.topicsMs)} ms · library ready ${ms(cold.readyMs)} ms (snapshot ${cold.snapshotMB.toFixed(1)} MB saved) · main-thread event-loop delay max ${ms(cold.loopDelayMaxMs)} ms, p99 ${ms(cold.loopDelayP99Ms)} ms`,
+  `worker: read + index ${ms(cold.indexedMs)} ms, then topics ${ms(cold.topicsMs)} ms · searchable after ${ms(cold.readyMs)} ms · topics in and snapshot (${cold.snapshotMB.toFixed(1)} MB) saved after ${ms(cold.builtMs)} ms · ${cold.searchesWhileBuilding} searches served meanwhile (slowest ${ms(cold.slowestSearchWhileBuildingMs)} ms: the first, before the JIT warms up) · main-thread event-loop delay max ${ms(cold.loopDelayMaxMs)} ms, p99 ${ms(cold.loopDelayP99Ms)} ms (longest garbage-collection pause ${ms(cold.longestGcPauseMs)} ms)`,
 );
 log();
 
@@ -167,7 +181,7 @@ const checks: [string, boolean, string][] = [
   ['recall@1 ≥ 0.90', full.recall.at1 >= 0.9, pct(full.recall.at1)],
   ['recall@5 ≥ 0.97', full.recall.at5 >= 0.97, pct(full.recall.at5)],
   ['ready from persisted ≤ 5 s', serve.readyMs <= 5000, ms(serve.readyMs)],
-  ['cold build (searchable index) ≤ 15 s', cold.indexedMs <= 15000, ms(cold.indexedMs)],
+  ['cold build ≤ 15 s (searchable)', cold.readyMs <= 15000, ms(cold.readyMs)],
   ['cold build never blocks the main thread > 50 ms', cold.loopDelayMaxMs <= 50, ms(cold.loopDelayMaxMs)],
   ['heap ≤ 300 MB', serve.heapMB <= 300, serve.heapMB.toFixed(0)],
   ['new document searchable ≤ 1 s', serve.newDocument.found && serve.newDocument.addMs <= 1000, ms(serve.newDocument.addMs)],

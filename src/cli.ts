@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, fd: 2 });
-  const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir });
+  const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: true });
   const arg = rest.join(' ').trim();
 
   if (command === 'ingest') {

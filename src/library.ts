@@ -28,6 +28,8 @@ export interface LibraryParts {
   topics: Topic[];
   /** Shared with the library this one derives from, so topics built later reach both (see adoptTopics). */
   topicsHolder?: { topics: Topic[] };
+  /** Points and sentences grouped by document slug, when built already (in slices, by a snapshot loader). */
+  byDoc?: { points: Map<string, Point[]>; sentences: Map<string, Point[]> };
   /** Precomputed summaries, keyed as the summary cache is (`slug:sentences`, empty slug for the whole library). */
   summaries?: Iterable<[string, Point[]]>;
 }
@@ -53,8 +55,8 @@ export class Library {
   private readonly topicsHolder: { topics: Topic[] };
   private readonly bySlug = new Map<string, Doc>();
   /** Every point of each document (a citation is found within its document: no library-wide map to build). */
-  private readonly pointsByDoc = new Map<string, Point[]>();
-  private readonly sentencesByDoc = new Map<string, Point[]>();
+  private readonly pointsByDoc: Map<string, Point[]>;
+  private readonly sentencesByDoc: Map<string, Point[]>;
   private readonly summaryCache = new Map<string, Point[]>();
 
   constructor(
@@ -64,21 +66,9 @@ export class Library {
   ) {
     for (const doc of docs) this.bySlug.set(doc.slug, doc);
     this.points = parts?.points ?? pointsOf(docs);
-    // Points come grouped by document: look each document's lists up once, not once per point.
-    let doc = '';
-    let all: Point[] = [];
-    let sentences: Point[] = [];
-    for (const p of this.points) {
-      if (p.doc !== doc) {
-        doc = p.doc;
-        all = this.pointsByDoc.get(doc) ?? [];
-        sentences = this.sentencesByDoc.get(doc) ?? [];
-        this.pointsByDoc.set(doc, all);
-        this.sentencesByDoc.set(doc, sentences);
-      }
-      all.push(p);
-      if (p.kind === 'sentence') sentences.push(p);
-    }
+    const byDoc = parts?.byDoc ?? groupByDocument(this.points);
+    this.pointsByDoc = byDoc.points;
+    this.sentencesByDoc = byDoc.sentences;
     this.memory = parts?.store ?? new InMemoryPointStore(this.points);
     this.store = this.memory;
     this.topicsHolder = parts?.topicsHolder ?? { topics: parts?.topics ?? buildTopics({ docs: [...docs], points: this.points, curated }) };
@@ -261,4 +251,26 @@ function withoutDocuments(topics: readonly Topic[], gone: ReadonlySet<string>): 
       summary: t.summary.filter((p) => !gone.has(p.doc)),
     }))
     .filter((t) => t.points.length > 0);
+}
+
+/** Each document's points and sentences; points come grouped by document, so each list is looked up once. */
+export function groupByDocument(
+  points: readonly Point[],
+  into: { points: Map<string, Point[]>; sentences: Map<string, Point[]> } = { points: new Map(), sentences: new Map() },
+): { points: Map<string, Point[]>; sentences: Map<string, Point[]> } {
+  let doc = '';
+  let all: Point[] = [];
+  let sentences: Point[] = [];
+  for (const p of points) {
+    if (p.doc !== doc) {
+      doc = p.doc;
+      all = into.points.get(doc) ?? [];
+      sentences = into.sentences.get(doc) ?? [];
+      into.points.set(doc, all);
+      into.sentences.set(doc, sentences);
+    }
+    all.push(p);
+    if (p.kind === 'sentence') sentences.push(p);
+  }
+  return into;
 }

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   if (bot) installProcessHooks({ lifecycle, logger });
 
   // From the saved index when the documents are unchanged (seconds); otherwise built in a worker thread.
-  const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir });
+  // The console answers at once, so it waits for topics too; the bot serves searches while topics build.
+  const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: !bot });
   const getLibrary = () => library;
   const commands = await loadCommands();
 

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isDocumentPath, isIgnoredName, loadDocuments, type SkippedFile } from '../documents/load.js';
-import { Library } from '../library.js';
+import { groupByDocument, Library } from '../library.js';
 import type { Logger } from '../log.js';
 import { pointsOf } from '../points.js';
 import { buildTopics, loadCuratedTopics } from '../topics/build.js';
-import type { Doc, Point } from '../types.js';
+import type { Point } from '../types.js';
 import { FULL_SCAN_LIMIT, InMemoryPointStore } from './point-store.js';
 import { Segment } from './segment.js';
 import { SegmentedIndex } from './segmented.js';
@@ -97,28 +97,51 @@ export async function buildContent(
 /** A Library from decoded snapshot content, built in slices so the event loop keeps turning. */
 export async function libraryFromContent(content: SnapshotContent): Promise<Library> {
   const points: Point[] = [];
+  const byDoc = { points: new Map<string, Point[]>(), sentences: new Map<string, Point[]>() };
   for (let i = 0; i < content.docs.length; i += 200) {
     // Ids restart at 0 in each slice: shift them by what came before.
     const offset = points.length;
-    for (const p of pointsOf(content.docs.slice(i, i + 200))) {
+    const slice = pointsOf(content.docs.slice(i, i + 200));
+    for (const p of slice) {
       p.id += offset;
       points.push(p);
     }
+    groupByDocument(slice, byDoc);
     await tick();
   }
   let store: InMemoryPointStore;
   if (content.index) {
     const segment = new Segment(content.index.data);
     await tick();
-    segment.warm();
-    await tick();
+    await segment.warm(tick);
     store = new InMemoryPointStore(points, { index: new SegmentedIndex(points, [segment], content.index.docSlugs, new Set()) });
   } else {
     store = new InMemoryPointStore(points);
   }
   await tick();
+  if (content.index) await warmUp(points);
   const summaries = content.summaries.map(([key, ids]) => [key, ids.map((id) => points[id]!)] as [string, Point[]]);
-  return new Library(content.docs, content.curated, { points, store, topics: restoreTopics(content.topics, points), summaries });
+  return new Library(content.docs, content.curated, { points, store, topics: restoreTopics(content.topics, points), summaries, byDoc });
+}
+
+/**
+ * The first searches of a process run unoptimised code, which over a large
+ * index can hold the event loop for 100 ms or more. Running the same code on
+ * a small slice of the library first, a query per turn, lets the JIT compile
+ * it while nothing is waiting.
+ */
+async function warmUp(points: readonly Point[]): Promise<void> {
+  const slice = points.slice(0, 600).map((p, id) => ({ ...p, id }));
+  const store = new InMemoryPointStore(slice, { fullScanLimit: 0 });
+  await tick();
+  const sentences = slice.filter((p) => p.kind === 'sentence');
+  for (let i = 0; i < 60 && sentences.length > 0; i++) {
+    const words = sentences[(i * 37) % sentences.length]!.text.split(/\s+/).slice(1, 5);
+    const query = i % 3 === 0 ? words.join(' ') : i % 3 === 1 ? words.map((w) => w.slice(0, -1)).join(' ') : words.reverse().join(' ').slice(0, -2);
+    store.search(query, { limit: i % 2 ? 25 : 5 });
+    store.complete(query, 10);
+    await tick();
+  }
 }
 
 /** Writes the snapshot atomically: a temporary file renamed over the old one, so a crash never leaves half a file. */
@@ -282,4 +305,3 @@ function logSkipped(skipped: readonly SkippedFile[], logger?: Logger): void {
   for (const s of skipped) logger?.warn({ path: s.path, reason: s.reason }, 'document skipped');
 }
 
-export type { Doc };

@@ -15,6 +15,7 @@ export class Lexicon {
     readonly docCount: number,
   ) {}
 
+  /** Terms across segments (a word in two segments counts twice: callers only ask whether there are any). */
   get size(): number {
     let n = 0;
     for (const s of this.segments) n += s.data.terms.length;

@@ -124,9 +124,10 @@ export class InMemoryPointStore implements PointStore {
         .search(qwords, options.document)
         .map((s) => ({ point: this.points[s.id]!, score: s.score, coverage: s.coverage, highlights: [] }));
       scored.sort(compareHits);
+      const memo = new Map<string, boolean>();
       hits = collapse(scored, (p) => index.paragraphIdOf(p.id), options.limit).map((h) => ({
         ...h,
-        highlights: scorePoint(h.point, qwords, 0)?.highlights ?? [],
+        highlights: highlightsOf(h.point, qwords, memo),
       }));
     } else {
       const scored: SearchHit[] = [];
@@ -227,6 +228,20 @@ function scorePoint(point: Point, qwords: QueryWord[], fuseScore: number): Searc
   const coverage = covered / total;
   const score = 0.6 * (quality / total) + 0.15 * phrase + 0.15 * fuseScore + 0.1 * lengthPrior;
   return { point, score, coverage, highlights: mergeRanges(highlights) };
+}
+
+/** The words of a passage that answer a content word of the query; `memo` remembers each word's verdict for the query. */
+function highlightsOf(point: Point, qwords: QueryWord[], memo: Map<string, boolean>): Range[] {
+  const out: Range[] = [];
+  for (const t of tokenize(point.text)) {
+    let hit = memo.get(t.norm);
+    if (hit === undefined) {
+      hit = qwords.some((q) => q.weight >= 0.1 && wordMatch(q.norm, t.norm, q.prefix) > 0);
+      memo.set(t.norm, hit);
+    }
+    if (hit) out.push([t.start, t.end]);
+  }
+  return mergeRanges(out);
 }
 
 /** Whole-query matches first; within a band, the better score; then library order for stability. */

@@ -33,11 +33,9 @@ const TERM_BITS = 2 ** 21;
  * base segment plus a small delta segment for documents added since.
  */
 export class Segment {
-  readonly termIndex = new Map<string, number>();
   private stemsIndex: Map<string, number[]> | null = null;
 
   constructor(readonly data: SegmentData) {
-    data.terms.forEach((t, i) => this.termIndex.set(t, i));
   }
 
   static build(points: readonly Point[], docOrdinal: (slug: string) => number): Segment {
@@ -124,8 +122,15 @@ export class Segment {
   }
 
   df(term: string): number {
-    const t = this.termIndex.get(term);
-    return t === undefined ? 0 : this.data.postStart[t + 1]! - this.data.postStart[t]!;
+    const t = this.termId(term);
+    return t < 0 ? 0 : this.data.postStart[t + 1]! - this.data.postStart[t]!;
+  }
+
+  /** The term's id, or -1. A binary search of the sorted terms: no map to build when a snapshot loads. */
+  termId(term: string): number {
+    const terms = this.data.terms;
+    const at = lowerBound(terms, term, 0, terms.length);
+    return at < terms.length && terms[at] === term ? at : -1;
   }
 
   dfOf(t: number): number {
@@ -137,13 +142,7 @@ export class Segment {
     // Hash collisions only add candidates; callers check the real distance.
     const index = this.data.deletes;
     const from = hashKey(key) * TERM_BITS;
-    let lo = 0;
-    let hi = index.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (index[mid]! < from) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(index, from, 0, index.length);
     const out: number[] = [];
     for (let i = lo; i < index.length && index[i]! < from + TERM_BITS; i++) out.push(index[i]! - from);
     return out;
@@ -164,21 +163,25 @@ export class Segment {
     return this.stemsIndex.get(s) ?? [];
   }
 
-  /** Builds the lazy stem index now (e.g. while nobody is waiting). */
-  warm(): void {
-    this.family('');
+  /** Builds the stem index a slice at a time, yielding in between, so a large segment's costs no long pause. */
+  async warm(pause: () => Promise<void>): Promise<void> {
+    if (this.stemsIndex) return;
+    const index = new Map<string, number[]>();
+    const terms = this.data.terms;
+    for (let t = 0; t < terms.length; t++) {
+      const k = stem(terms[t]!);
+      const list = index.get(k);
+      if (list) list.push(t);
+      else index.set(k, [t]);
+      if (t % 20_000 === 19_999) await pause();
+    }
+    this.stemsIndex ??= index;
   }
 
   /** Term ids whose text starts with `prefix` (a contiguous range of the sorted terms). */
   prefixRange(prefix: string): [number, number] {
     const terms = this.data.terms;
-    let lo = 0;
-    let hi = terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (terms[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(terms, prefix, 0, terms.length);
     let end = lo;
     while (end < terms.length && terms[end]!.startsWith(prefix)) end++;
     return [lo, end];
@@ -209,4 +212,16 @@ function hashKey(key: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 0) & 0x7fffffff;
+}
+
+/** First index in the sorted run sorted[from, to) whose value is not below `value`. */
+export function lowerBound<T extends number | string>(sorted: ArrayLike<T>, value: T, from: number, to: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

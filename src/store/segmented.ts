@@ -1,6 +1,6 @@
 import type { Point } from '../types.js';
 import { Lexicon } from './lexicon.js';
-import { Segment } from './segment.js';
+import { lowerBound, Segment } from './segment.js';
 
 /** Sentences kept from the candidate stage for detailed scoring (each with its paragraph). */
 const CANDIDATES = 200;
@@ -48,6 +48,8 @@ export class SegmentedIndex {
   private readonly paraEnd: Int32Array;
   private readonly docRanges: Map<number, [number, number]>[];
   private readonly scratch: Scratch[];
+  private readonly sentenceTotal: number;
+  private pool: { seg: Int32Array; s: Int32Array; score: Float64Array; id: Int32Array; work: Float64Array } | undefined;
 
   constructor(
     /** Every point ever indexed here, by id (removed documents' points stay, tombstoned). */
@@ -93,8 +95,10 @@ export class SegmentedIndex {
       stamp: 0,
       termStamp: new Int32Array(seg.data.terms.length),
       termSlot: new Int32Array(seg.data.terms.length),
+      touched: new Int32Array(seg.sentences),
     }));
     this.lexicon = new Lexicon(segments, removedDf, live);
+    this.sentenceTotal = segments.reduce((n, seg) => n + seg.sentences, 0);
   }
 
   static build(points: readonly Point[]): SegmentedIndex {
@@ -197,8 +201,8 @@ export class SegmentedIndex {
       const { postStart, postings, sentenceDoc } = seg.data;
       const ranges: [number, number][] = [];
       for (const term of terms) {
-        const t = seg.termIndex.get(term);
-        if (t === undefined) break;
+        const t = seg.termId(term);
+        if (t < 0) break;
         ranges.push([postStart[t]!, postStart[t + 1]!]);
       }
       if (ranges.length < terms.length || ranges.length === 0) continue;
@@ -234,22 +238,28 @@ export class SegmentedIndex {
     if (common.size === content.length) common.clear();
     const order = [...content.filter((i) => !common.has(i)), ...content.filter((i) => common.has(i))];
 
-    const poolSeg: number[] = [];
-    const poolS: number[] = [];
-    const poolScore: number[] = [];
-    const poolId: number[] = [];
+    // The pool lives in typed arrays sized to the library: a one-word query can touch most sentences.
+    const pool = (this.pool ??= {
+      seg: new Int32Array(this.sentenceTotal),
+      s: new Int32Array(this.sentenceTotal),
+      score: new Float64Array(this.sentenceTotal),
+      id: new Int32Array(this.sentenceTotal),
+      work: new Float64Array(this.sentenceTotal),
+    });
+    let size = 0;
     const perSeg: Matcher[] = [];
     this.segments.forEach((seg, si) => {
       const { postStart, postings, sentenceDoc, sentenceIds } = seg.data;
       const sc = this.scratch[si]!;
-      const touched: number[] = [];
+      const touched = sc.touched;
+      let touchedCount = 0;
       sc.stamp++;
       const queryStamp = sc.stamp;
       const slots: number[][] = [];
       qwords.forEach((_q, qi) => {
         for (const [term, quality] of expansions[qi]!) {
-          const t = seg.termIndex.get(term);
-          if (t === undefined) continue;
+          const t = seg.termId(term);
+          if (t < 0) continue;
           if (sc.termStamp[t] !== queryStamp) {
             sc.termStamp[t] = queryStamp;
             sc.termSlot[t] = slots.length;
@@ -265,8 +275,8 @@ export class SegmentedIndex {
         const wordStamp = sc.stamp;
         // Best quality first, so a sentence's first sighting is its best match for this word.
         for (const [term, quality] of expansions[qi]!) {
-          const t = seg.termIndex.get(term);
-          if (t === undefined) continue;
+          const t = seg.termId(term);
+          if (t < 0) continue;
           const add = quality * weight;
           for (let k = postStart[t]!; k < postStart[t + 1]!; k++) {
             const s = postings[k]!;
@@ -276,20 +286,25 @@ export class SegmentedIndex {
               if (!grow) continue;
               sc.seen[s] = queryStamp;
               sc.acc[s] = 0;
-              touched.push(s);
+              touched[touchedCount++] = s;
             }
             sc.acc[s]! += add;
           }
         }
       }
       sc.stamp++;
-      for (const s of touched) {
-        const d = sentenceDoc[s]!;
-        if (this.removed.has(d) || (scope && !scope.has(d))) continue;
-        poolSeg.push(si);
-        poolS.push(s);
-        poolScore.push(sc.acc[s]!);
-        poolId.push(sentenceIds[s]!);
+      const filter = this.removed.size > 0 || scope !== undefined;
+      for (let k = 0; k < touchedCount; k++) {
+        const s = touched[k]!;
+        if (filter) {
+          const d = sentenceDoc[s]!;
+          if (this.removed.has(d) || (scope && !scope.has(d))) continue;
+        }
+        pool.seg[size] = si;
+        pool.s[size] = s;
+        pool.score[size] = sc.acc[s]!;
+        pool.id[size] = sentenceIds[s]!;
+        size++;
       }
       perSeg.push({ tokens: seg.data.tokens, termStamp: sc.termStamp, termSlot: sc.termSlot, stamp: queryStamp, slots });
     });
@@ -297,14 +312,14 @@ export class SegmentedIndex {
     // Two rounds: the best few thousand by word coverage are scored in
     // detail (phrase, density, length: it separates the many sentences that
     // share common words), then the best few hundred bring their paragraphs.
-    const first = topK(poolScore, poolId, SCORED);
+    const first = topK(pool.score, pool.id, size, SCORED, pool.work);
     const total = qwords.reduce((sum, q) => sum + q.weight, 0);
     const buf = { best: new Float64Array(qwords.length), pos: new Int32Array(qwords.length) };
     const scored: (Scored & { seg: number })[] = [];
     for (const i of first) {
-      const si = poolSeg[i]!;
-      const s = poolS[i]!;
-      const id = poolId[i]!;
+      const si = pool.seg[i]!;
+      const s = pool.s[i]!;
+      const id = pool.id[i]!;
       const { tokStart } = this.segments[si]!.data;
       const r = scoreTokens(perSeg[si]!, tokStart[s]!, tokStart[s + 1]!, qwords, total, this.points[id]!.text.length, buf);
       if (r) scored.push({ id, seg: si, ...r });
@@ -338,6 +353,7 @@ interface Scratch {
   stamp: number;
   termStamp: Int32Array;
   termSlot: Int32Array;
+  touched: Int32Array;
 }
 
 /** Which query words (and how well) each term of one segment answers, for one query. */
@@ -412,25 +428,32 @@ function scoreTokens(
   return { score, coverage: covered / total };
 }
 
-/** Indices of the k best by score (ties: lower id first), without sorting the whole pool. */
-function topK(scores: readonly number[], ids: readonly number[], k: number): number[] {
+/** Indices of the k best of the first `size` entries by score (ties: lower id first), without sorting them all. */
+function topK(scores: Float64Array, ids: Int32Array, size: number, k: number, work: Float64Array): number[] {
   const order = (a: number, b: number) => scores[b]! - scores[a]! || ids[a]! - ids[b]!;
-  const all = scores.map((_, i) => i);
-  if (scores.length <= k) return all.sort(order);
-  const kth = select(Float64Array.from(scores), k - 1);
+  if (size <= k) return Array.from({ length: size }, (_, i) => i).sort(order);
+  work.set(scores.subarray(0, size));
+  const kth = select(work, size, k - 1);
   const above: number[] = [];
   const at: number[] = [];
-  for (let i = 0; i < scores.length; i++) {
+  for (let i = 0; i < size; i++) {
     if (scores[i]! > kth) above.push(i);
     else if (scores[i] === kth) at.push(i);
   }
-  return above.sort(order).concat(at.sort(order).slice(0, k - above.length));
+  // Many sentences can tie at the cut (a one-word query): only the lowest ids are needed.
+  const need = k - above.length;
+  if (at.length > need) {
+    for (let i = 0; i < at.length; i++) work[i] = -ids[at[i]!]!;
+    const last = -select(work, at.length, need - 1);
+    return above.sort(order).concat(at.filter((i) => ids[i]! <= last).sort(order));
+  }
+  return above.sort(order).concat(at.sort(order));
 }
 
 /** The value of rank `k` in descending order (Hoare's selection, in place). */
-function select(a: Float64Array, k: number): number {
+function select(a: Float64Array, length: number, k: number): number {
   let lo = 0;
-  let hi = a.length - 1;
+  let hi = length - 1;
   while (lo < hi) {
     const pivot = a[(lo + hi) >> 1]!;
     let i = lo;
@@ -455,12 +478,6 @@ function select(a: Float64Array, k: number): number {
 
 /** Binary search in the sorted run postings[from, to). */
 function contains(postings: Int32Array, from: number, to: number, value: number): boolean {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (postings[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < to && postings[lo] === value;
+  const at = lowerBound(postings, value, from, to);
+  return at < to && postings[at] === value;
 }

@@ -7,7 +7,7 @@
  * slices so the event loop keeps serving while it runs.
  */
 import type { Doc, Paragraph, Point, Topic } from '../types.js';
-import { Segment, type SegmentData } from './segment.js';
+import type { SegmentData } from './segment.js';
 
 export const SNAPSHOT_VERSION = 1;
 const MAGIC = 'DOSSIER-SNAPSHOT';
@@ -166,16 +166,19 @@ export async function decodeSnapshot(bytes: Uint8Array, sliceDocs = 250): Promis
     }
     await tick();
   }
+  await tick();
   const meta = JSON.parse(text('meta')) as Pick<SnapshotContent, 'curated' | 'topics' | 'summaries'> & { docSlugs?: string[] };
   let index: SnapshotContent['index'];
   if (header.sections.terms && meta.docSlugs) {
     const termText = text('terms');
     const data = { terms: termText ? termText.split('\n') : [] } as SegmentData;
+    await tick();
     for (const name of ARRAYS) {
       const { offset, length } = section(name);
       const Kind = name === 'deletes' ? Float64Array : Int32Array;
       // A copy, so the file's buffer can be dropped; typed arrays live outside the JS heap.
       (data as unknown as Record<string, unknown>)[name] = new Kind((bytes.buffer as ArrayBuffer).slice(offset, offset + length));
+      await tick();
     }
     index = { data, docSlugs: meta.docSlugs };
   }
@@ -189,8 +192,4 @@ export function decodeTopics(bytes: Uint8Array): StoredTopic[] {
   if (!found || !s) throw new Error('not a Dossier snapshot of this version');
   const meta = Buffer.from(bytes.buffer, bytes.byteOffset + found.base + s[0], s[1]).toString('utf8');
   return (JSON.parse(meta) as { topics: StoredTopic[] }).topics;
-}
-
-export function segmentOf(content: SnapshotContent): Segment | undefined {
-  return content.index ? new Segment(content.index.data) : undefined;
 }

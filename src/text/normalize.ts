@@ -11,6 +11,7 @@ const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/;
 const SPACE = /\s/;
 
 const foldCache = new Map<string, string>();
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 function foldUnit(ch: string): string {
   const cached = foldCache.get(ch);
@@ -33,6 +34,8 @@ function foldUnit(ch: string): string {
 
 /** Case-, accent-, quote-, dash- and whitespace-folded copy of `text`, same length. */
 export function fold(text: string): string {
+  // Printable ASCII (most text) only changes case and backticks: let the engine do it in one pass.
+  if (PRINTABLE_ASCII.test(text)) return text.toLowerCase().replaceAll('`', "'");
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
