@@ -198,7 +198,14 @@ export class Library {
     if (cached) return cached;
     const candidates = slug ? (this.sentencesByDoc.get(this.requireDoc(slug).slug) ?? []) : this.librarySummaryCandidates();
     const vocab = this.store.vocabulary;
-    const result = summarize(candidates, { max: sentences, idf: (t) => vocab.idf(t) });
+    // Summaries weigh light-stemmed terms ("shipment"); the index counts surface
+    // words ("shipments"), so take the commonest surface form's weight.
+    const idf = (term: string) => {
+      let best = term;
+      for (const form of [`${term}s`, `${term}'s`, `${term}es`]) if (vocab.frequency(form) > vocab.frequency(best)) best = form;
+      return vocab.idf(best);
+    };
+    const result = summarize(candidates, { max: sentences, idf });
     this.summaryCache.set(key, result);
     return result;
   }

@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import type { Client } from 'discord.js';
 import { ConfigError, loadConfig, requireDiscord, type Config } from './config.js';
 import { runConsole } from './console/repl.js';
 import { DatabaseError, openDatabase, type Db } from './db/index.js';
@@ -44,6 +45,20 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle();
   if (bot) installProcessHooks({ lifecycle, logger });
 
+  // Opened before the (possibly long) index build: a corrupt or unwritable database should stop start-up at once.
+  let db: Db | undefined;
+  if (bot) {
+    try {
+      db = openDatabase(config.databasePath);
+    } catch (err) {
+      if (err instanceof DatabaseError) fail(err.message);
+      throw err;
+    }
+    const opened = db;
+    // Registered before the scheduler, so it closes after it.
+    lifecycle.onClose({ name: 'database', close: () => void opened.close() });
+  }
+
   // From the saved index when the documents are unchanged (seconds); otherwise built in a worker thread.
   // The console answers at once, so it waits for topics too; the bot serves searches while topics build.
   const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: !bot });
@@ -62,20 +77,14 @@ async function main(): Promise<void> {
   );
   const currentLibrary = () => manager.current();
   if (watcher) lifecycle.onClose({ name: 'data-watcher', close: () => watcher.close() });
-  let db: Db;
-  try {
-    db = openDatabase(config.databasePath);
-  } catch (err) {
-    if (err instanceof DatabaseError) fail(err.message);
-    throw err;
-  }
-  // Registered before the scheduler, so it closes after it.
-  lifecycle.onClose({ name: 'database', close: () => void db.close() });
-  const services: CommandServices = { ingest };
-  const { bot: running } = await startService({ config, token, getLibrary: currentLibrary, commands, logger, lifecycle, services, checks: [databaseWritable(db)] });
-  const digest = startDigest({ db, client: running.client, getLibrary: currentLibrary, logger, onOutcome: recordDigest });
+  // The brief service exists before the gateway connects, so a /digest arriving right after READY finds it;
+  // the scheduler skips its ticks until the client is ready.
+  let client: Client | undefined;
+  const digest = startDigest({ db: db!, client: () => client, getLibrary: currentLibrary, logger, onOutcome: recordDigest });
   lifecycle.onClose({ name: 'digest-scheduler', close: () => digest.scheduler.stop() });
-  services.digest = digest.service;
+  const services: CommandServices = { ingest, digest: digest.service };
+  const { bot: running } = await startService({ config, token, getLibrary: currentLibrary, commands, logger, lifecycle, services, checks: [databaseWritable(db!)] });
+  client = running.client;
 }
 
 await main();

@@ -7,16 +7,23 @@ import { NO_MENTIONS } from './message.js';
  * 429s, so a burst of guilds at 08:00 respects Discord's rate limits.
  */
 export class DiscordBriefSender implements BriefSender {
-  constructor(private readonly client: Client) {}
+  /** Takes a getter so the brief service can exist before the client logs in (commands may need it at once). */
+  constructor(private readonly client: Client | (() => Client | undefined)) {}
+
+  private get current(): Client | undefined {
+    return typeof this.client === 'function' ? this.client() : this.client;
+  }
 
   isReady(): boolean {
-    return this.client.isReady();
+    return this.current?.isReady() ?? false;
   }
 
   async send(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void): Promise<string[]> {
     const ids: string[] = [];
     try {
-      const channel = await this.client.channels.fetch(channelId);
+      const client = this.current;
+      if (!client) throw new SendFailure('not connected to Discord yet', undefined, ids);
+      const channel = await client.channels.fetch(channelId);
       if (!channel || !channel.isSendable()) throw new SendFailure('not a channel Dossier can post in', undefined, ids);
       for (const [i, content] of messages.entries()) {
         const message = await channel.send({ content, allowedMentions: NO_MENTIONS, nonce: nonces[i], enforceNonce: true });

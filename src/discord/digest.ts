@@ -9,7 +9,8 @@ import { DiscordBriefSender } from './brief-sender.js';
 
 export interface DigestOptions {
   db: Db;
-  client: Client;
+  /** The client, or a getter for one that logs in later. */
+  client: Client | (() => Client | undefined);
   getLibrary: () => Library;
   logger: Logger;
   now?: () => number;
