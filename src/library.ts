@@ -9,6 +9,7 @@ import { code, escapeMarkdown } from './replies/markdown.js';
 import { InMemoryPointStore } from './store/point-store.js';
 import type { PointStore, SearchResult } from './store/types.js';
 import { summarize } from './summary/index.js';
+import { joinTopics } from './topics/join.js';
 import { buildTopics, findTopic, loadCuratedTopics } from './topics/build.js';
 import type { Doc, Point, SearchOptions, Topic } from './types.js';
 
@@ -118,9 +119,12 @@ export class Library {
     const added = pointsOf(changes.add ?? []).map((p) => ({ ...p, id: p.id + offset }));
     const store = this.memory.withChanges(added, [...gone]);
     const points = gone.size > 0 ? store.livePoints() : this.points.concat(added);
-    // Topics keep their names until the next full build; removed documents leave them now.
-    const topics = gone.size === 0 ? this.topics : withoutDocuments(this.topics, gone);
-    const topicsHolder = gone.size === 0 ? this.topicsHolder : undefined;
+    // Topics keep their names until the next full build; removed documents leave them now and
+    // added sentences join the topics whose keywords they mention.
+    const kept = gone.size === 0 ? this.topics : withoutDocuments(this.topics, gone);
+    const topics = joinTopics(kept, added);
+    const unchanged = gone.size === 0 && topics.every((t, i) => t === this.topics[i]);
+    const topicsHolder = unchanged ? this.topicsHolder : undefined;
     // Summaries stay valid quotes unless their document went; the library-wide one is refreshed by the next full build.
     const summaries = [...this.summaryCache].filter(([key, pts]) => !gone.has(key.split(':')[0]!) && pts.every((p) => !gone.has(p.doc)));
     return new Library(docs, curated, { points, store, topics, topicsHolder, summaries });
