@@ -20,6 +20,7 @@ import { DEFAULT_CORPUS, loadCorpus, REPO, sentenceCount, subset } from './corpu
 import { generateQueries, MIN_CONTENT } from './queries.js';
 import { PLAIN_FUSE_OPTIONS, runDossier, runFuse, type EngineResult } from './search-bench.js';
 import { evaluateSummaries, type SummaryEvaluation } from './summary-eval.js';
+import { formatLoadReport, runLoadBench, type LoadReport } from './load.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     queries: { type: 'string' },
     eval: { type: 'string' },
     'fuse-budget': { type: 'string' },
+    'skip-load': { type: 'boolean' },
   },
 });
 const quick = Boolean(args.quick);
@@ -171,6 +173,15 @@ log(`Topics: ${cold.topics} built in ${ms(cold.topicsMs)} ms (in the build worke
 for (const t of serve.topics) log(`  ${String(t.points).padStart(6)} points · ${String(t.documents).padStart(5)} docs · ${t.name}`);
 log();
 
+// ---------------------------------------------------------------- load through the fake Discord (issue 6)
+let load: LoadReport | undefined;
+if (!args['skip-load']) {
+  log(quick ? 'Load test (quick: 2,000 documents, 500 interactions) through the fake Discord:' : 'Load test: 2,000 interactions from 50 users (up to 50 concurrent), mixed commands and autocomplete, 10,000 documents, through the fake Discord:');
+  load = await runLoadBench({ corpus: corpusDir, ...(quick ? { documents: 2000, interactions: 500 } : {}) });
+  log(formatLoadReport(load));
+  log();
+}
+
 // ---------------------------------------------------------------- targets
 const full = rows.find((r) => r.target === 'full')!.dossier;
 const checks: [string, boolean, string][] = [
@@ -188,12 +199,18 @@ const checks: [string, boolean, string][] = [
   ['no search/autocomplete blocks the loop > 50 ms', serve.concurrent.latency.max <= 50 && serve.autocomplete.max <= 50, `${ms(Math.max(serve.concurrent.latency.max, serve.autocomplete.max))} (longest single operation)`],
   ['ROUGE-1/2/L above Lead-3', !!rouge && rouge.dossier.r1 > rouge.lead3.r1 && rouge.dossier.r2 > rouge.lead3.r2 && rouge.dossier.rL > rouge.lead3.rL, rouge ? 'see above' : 'skipped'],
   ['topics ≤ 30 s', cold.topicsMs <= 30000, ms(cold.topicsMs)],
+  ...(load
+    ? ([
+        ['load: zero failed interactions', load.failed === 0, String(load.failed)],
+        ['load: no ack later than 3 s', load.lateAcks === 0, `${load.lateAcks} late`],
+      ] as [string, boolean, string][])
+    : []),
 ];
 log('Targets (full corpus):');
 for (const [name, ok, value] of checks) log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
 
 if (args.json) {
-  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
+  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, load, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
   await writeFile(path.resolve(args.json), `${JSON.stringify(out, null, 2)}\n`);
   log(`\nfigures written to ${path.resolve(args.json)}`);
 }
