@@ -10,7 +10,7 @@ import type { IngestService } from './service.js';
  */
 export function requireLibraryEditor(ctx: CommandContext, action: string): IngestService {
   const service = ctx.services?.ingest;
-  if (!service) throw new UserError('Adding and removing documents is not available here.');
+  if (!service) throw new UserError('Adding and removing documents is not available in the console: use `npx dossier ingest <file-or-url>`, or drop the file into the data folder.');
   if (!mayChangeLibrary(ctx.member, service.settings.analystRoleId)) throw new UserError(refusal(action));
   return service;
 }
