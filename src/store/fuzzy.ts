@@ -58,3 +58,11 @@ export function stem(word: string): string {
   else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
   return w;
 }
+
+/** Passages at most this many characters long are ranked as quotable; longer ones are slightly penalised. */
+const IDEAL_LENGTH = 320;
+
+/** 1 for a passage short enough to quote whole, falling off in proportion beyond that. */
+export function quotableLength(length: number): number {
+  return length <= IDEAL_LENGTH ? 1 : IDEAL_LENGTH / length;
+}

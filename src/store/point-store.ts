@@ -1,14 +1,12 @@
 import Fuse, { type IFuseOptions } from 'fuse.js';
 import { fold, isStopword, tokenize, words, type Token } from '../text/normalize.js';
 import type { Point, Range, SearchHit, SearchOptions, Suggestion } from '../types.js';
-import { wordMatch } from './fuzzy.js';
+import { quotableLength, wordMatch } from './fuzzy.js';
 import { SegmentedIndex } from './segmented.js';
 import type { PointStore, SearchResult } from './types.js';
 
 /** Below this many points fuse.js scans them all; above it the segmented index's candidate stage does the work. */
 export const FULL_SCAN_LIMIT = 500;
-/** Passages at most this many characters long are ranked as quotable; longer ones are slightly penalised. */
-const IDEAL_LENGTH = 320;
 
 interface Record {
   /** Folded text: what fuse.js matches against. */
@@ -224,7 +222,7 @@ function scorePoint(point: Point, qwords: QueryWord[], fuseScore: number): Searc
     if (positions[i - 1]! >= 0 && positions[i] === positions[i - 1]! + 1) adjacent++;
   }
   const phrase = positions.length > 1 ? adjacent / (positions.length - 1) : 0;
-  const lengthPrior = point.text.length <= IDEAL_LENGTH ? 1 : IDEAL_LENGTH / point.text.length;
+  const lengthPrior = quotableLength(point.text.length);
   const coverage = covered / total;
   const score = 0.6 * (quality / total) + 0.15 * phrase + 0.15 * fuseScore + 0.1 * lengthPrior;
   return { point, score, coverage, highlights: mergeRanges(highlights) };

@@ -1,13 +1,12 @@
 import type { Point } from '../types.js';
 import { Lexicon } from './lexicon.js';
 import { lowerBound, Segment } from './segment.js';
+import { quotableLength } from './fuzzy.js';
 
 /** Sentences kept from the candidate stage for detailed scoring (each with its paragraph). */
 const CANDIDATES = 200;
 /** Sentences scored in detail before the final cut (word coverage alone ties across thousands). */
 const SCORED = 500;
-/** Passages at most this many characters long are ranked as quotable; longer ones are slightly penalised. */
-const IDEAL_LENGTH = 320;
 /** Delta segments merged into one beyond this many. */
 const MAX_DELTAS = 6;
 /** A query word matching more sentences than this share of the library (or this many) is "common". */
@@ -423,7 +422,7 @@ function scoreTokens(
   const proximity = found > 1 ? (found - 1) / (hi - lo) : 0;
   // Stands in for fuse.js's score: the share of the passage that is the query.
   const density = Math.min(1, matched / Math.max(n, (to - from) / 2));
-  const lengthPrior = length <= IDEAL_LENGTH ? 1 : IDEAL_LENGTH / length;
+  const lengthPrior = quotableLength(length);
   const score = 0.55 * (quality / total) + 0.1 * phrase + 0.15 * Math.min(1, proximity) + 0.1 * density + 0.1 * lengthPrior;
   return { score, coverage: covered / total };
 }
