@@ -23,4 +23,7 @@ RUN chown -R node:node /app/data
 USER node
 VOLUME ["/app/data"]
 # Node directly, not `npm start`: npm does not forward SIGTERM, and the graceful shutdown depends on it.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# --initial-old-space-size: a large library's index lands on the main thread as ~200 MB of heap within a
+# second; from V8's default small start the heap grows by repeated full collections, some pausing 50-100 ms
+# (its concurrent marker gets no CPU while the build worker and the hand-over use both cores).
+CMD ["node", "--initial-old-space-size=320", "--import", "tsx", "src/main.ts"]

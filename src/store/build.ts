@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import { pointsOf } from '../points.js';
 import { buildTopics, loadCuratedTopics } from '../topics/build.js';
 import type { Point } from '../types.js';
+import { pacer, type Pacer } from './pace.js';
 import { FULL_SCAN_LIMIT, InMemoryPointStore } from './point-store.js';
 import { Segment } from './segment.js';
 import { SegmentedIndex } from './segmented.js';
@@ -98,49 +99,67 @@ export async function buildContent(
 export async function libraryFromContent(content: SnapshotContent): Promise<Library> {
   const points: Point[] = [];
   const byDoc = { points: new Map<string, Point[]>(), sentences: new Map<string, Point[]>() };
-  for (let i = 0; i < content.docs.length; i += 200) {
+  const pace = pacer();
+  for (let i = 0; i < content.docs.length; i += 10) {
     // Ids restart at 0 in each slice: shift them by what came before.
     const offset = points.length;
-    const slice = pointsOf(content.docs.slice(i, i + 200));
+    const slice = pointsOf(content.docs.slice(i, i + 10));
     for (const p of slice) {
       p.id += offset;
       points.push(p);
     }
     groupByDocument(slice, byDoc);
-    await tick();
+    if (pace.due()) await pace.pause();
   }
   let store: InMemoryPointStore;
   if (content.index) {
     const segment = new Segment(content.index.data);
     await tick();
-    await segment.warm(tick);
-    store = new InMemoryPointStore(points, { index: new SegmentedIndex(points, [segment], content.index.docSlugs, new Set()) });
+    await segment.warm(pace);
+    const index = new SegmentedIndex(points, [segment], content.index.docSlugs, new Set());
+    await pace.pause();
+    store = new InMemoryPointStore(points, { index });
   } else {
     store = new InMemoryPointStore(points);
   }
   await tick();
-  if (content.index) await warmUp(points);
+  if (content.index) await warmUp(store, points, pace);
   const summaries = content.summaries.map(([key, ids]) => [key, ids.map((id) => points[id]!)] as [string, Point[]]);
   return new Library(content.docs, content.curated, { points, store, topics: restoreTopics(content.topics, points), summaries, byDoc });
 }
 
 /**
  * The first searches of a process run unoptimised code, which over a large
- * index can hold the event loop for 100 ms or more. Running the same code on
- * a small slice of the library first, a query per turn, lets the JIT compile
- * it while nothing is waiting.
+ * index can hold the event loop for 100 ms or more. Warming up on the real
+ * index, one query per turn, with rare words first (a handful of postings
+ * each, quick even unoptimised) lets the JIT compile the search path before
+ * the queries that touch thousands of sentences.
  */
-async function warmUp(points: readonly Point[]): Promise<void> {
-  const slice = points.slice(0, 600).map((p, id) => ({ ...p, id }));
-  const store = new InMemoryPointStore(slice, { fullScanLimit: 0 });
-  await tick();
-  const sentences = slice.filter((p) => p.kind === 'sentence');
-  for (let i = 0; i < 60 && sentences.length > 0; i++) {
+async function warmUp(store: InMemoryPointStore, points: readonly Point[], pace: Pacer): Promise<void> {
+  const terms = store.index.segments[0]!.data.terms;
+  const vocab = store.vocabulary;
+  const rare: string[] = [];
+  for (let t = 0; t < terms.length && rare.length < 120; t += 97) {
+    const term = terms[t]!;
+    const f = vocab.frequency(term);
+    if (/^[a-z]{5,}$/.test(term) && f > 0 && f <= 30) rare.push(term);
+  }
+  // Single exact words first: no typo search, no suggestions, the least code to run cold.
+  const queries: string[] = rare.slice(0, 20).map((w) => `${w} `);
+  for (let i = 0; i + 3 <= rare.length; i += 3) {
+    const words = rare.slice(i, i + 3);
+    // Exact, one typo per word, and a word being typed: the three paths a user takes.
+    queries.push(i % 9 === 0 ? `${words.join(' ')} ` : i % 9 === 3 ? words.map((w) => w.slice(0, -1)).join(' ') : words.join(' ').slice(0, -2));
+  }
+  const sentences = points.slice(0, 1000).filter((p) => p.kind === 'sentence');
+  for (let i = 0; i < 30 && sentences.length > 0; i++) {
     const words = sentences[(i * 37) % sentences.length]!.text.split(/\s+/).slice(1, 5);
-    const query = i % 3 === 0 ? words.join(' ') : i % 3 === 1 ? words.map((w) => w.slice(0, -1)).join(' ') : words.reverse().join(' ').slice(0, -2);
-    store.search(query, { limit: i % 2 ? 25 : 5 });
-    store.complete(query, 10);
-    await tick();
+    queries.push(i % 3 === 0 ? words.join(' ') : i % 3 === 1 ? words.map((w) => w.slice(0, -1)).join(' ') : words.reverse().join(' ').slice(0, -2));
+  }
+  for (const [i, q] of queries.entries()) {
+    store.search(q, { limit: i % 2 ? 25 : 5 });
+    store.complete(q, 10);
+    await pace.pause();
   }
 }
 

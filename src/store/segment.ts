@@ -1,6 +1,7 @@
 import { words } from '../text/normalize.js';
 import type { Point } from '../types.js';
 import { allowedEdits, stem } from './fuzzy.js';
+import type { Pacer } from './pace.js';
 
 /**
  * The plain, transferable part of a segment: typed arrays and one string
@@ -22,6 +23,25 @@ export interface SegmentData {
   sentenceDoc: Int32Array;
   /** The typo index, sorted: hash(deletion key) * 2^21 + term id for every one-deletion key of every term. */
   deletes: Float64Array;
+}
+
+/**
+ * Every SegmentData is made here, so a base segment loaded from a snapshot
+ * and delta segments built in this thread share one object shape and the
+ * search code compiled for one is not deoptimised by the other.
+ */
+export function segmentData(terms: string[], a: Omit<SegmentData, 'terms'>): SegmentData {
+  return {
+    terms,
+    postStart: a.postStart,
+    postings: a.postings,
+    tokStart: a.tokStart,
+    tokens: a.tokens,
+    sentenceIds: a.sentenceIds,
+    sentencePara: a.sentencePara,
+    sentenceDoc: a.sentenceDoc,
+    deletes: a.deletes,
+  };
 }
 
 const TERM_BITS = 2 ** 21;
@@ -104,17 +124,18 @@ export class Segment {
         }
       }
     }
-    return new Segment({
-      deletes: deletionIndex(terms),
-      terms,
-      postStart,
-      postings,
-      tokStart: Int32Array.from(tokStart),
-      tokens,
-      sentenceIds: Int32Array.from(ids),
-      sentencePara: Int32Array.from(paras),
-      sentenceDoc: Int32Array.from(docs),
-    });
+    return new Segment(
+      segmentData(terms, {
+        postStart,
+        postings,
+        tokStart: Int32Array.from(tokStart),
+        tokens,
+        sentenceIds: Int32Array.from(ids),
+        sentencePara: Int32Array.from(paras),
+        sentenceDoc: Int32Array.from(docs),
+        deletes: deletionIndex(terms),
+      }),
+    );
   }
 
   get sentences(): number {
@@ -164,7 +185,7 @@ export class Segment {
   }
 
   /** Builds the stem index a slice at a time, yielding in between, so a large segment's costs no long pause. */
-  async warm(pause: () => Promise<void>): Promise<void> {
+  async warm(pace: Pacer): Promise<void> {
     if (this.stemsIndex) return;
     const index = new Map<string, number[]>();
     const terms = this.data.terms;
@@ -173,7 +194,7 @@ export class Segment {
       const list = index.get(k);
       if (list) list.push(t);
       else index.set(k, [t]);
-      if (t % 20_000 === 19_999) await pause();
+      if (t % 1000 === 999 && pace.due()) await pace.pause();
     }
     this.stemsIndex ??= index;
   }

@@ -7,7 +7,8 @@
  * slices so the event loop keeps serving while it runs.
  */
 import type { Doc, Paragraph, Point, Topic } from '../types.js';
-import type { SegmentData } from './segment.js';
+import { pacer } from './pace.js';
+import { segmentData, type SegmentData } from './segment.js';
 
 export const SNAPSHOT_VERSION = 1;
 const MAGIC = 'DOSSIER-SNAPSHOT';
@@ -155,32 +156,34 @@ export async function decodeSnapshot(bytes: Uint8Array, sliceDocs = 250): Promis
   const { offset: docsAt, length: docsLength } = section('docs');
   const docsBytes = Buffer.from(bytes.buffer, docsAt, docsLength);
   const docs: Doc[] = [];
+  const pace = pacer();
   let from = 0;
   while (from < docsLength) {
-    for (let n = 0; n < sliceDocs && from < docsLength; n++) {
+    for (let n = 0; n < sliceDocs && from < docsLength && !pace.due(); n++) {
       let end = docsBytes.indexOf(10, from);
       if (end < 0) end = docsLength;
       const raw = JSON.parse(docsBytes.toString('utf8', from, end)) as { slug: string; path: string; meta: Doc['meta']; p: [number, string, (number | string)[]][] };
       docs.push({ slug: raw.slug, path: raw.path, meta: raw.meta, paragraphs: raw.p.map(unpackParagraph) });
       from = end + 1;
     }
-    await tick();
+    await pace.pause();
   }
   await tick();
   const meta = JSON.parse(text('meta')) as Pick<SnapshotContent, 'curated' | 'topics' | 'summaries'> & { docSlugs?: string[] };
   let index: SnapshotContent['index'];
   if (header.sections.terms && meta.docSlugs) {
     const termText = text('terms');
-    const data = { terms: termText ? termText.split('\n') : [] } as SegmentData;
+    const terms = termText ? termText.split('\n') : [];
     await tick();
+    const arrays: Record<string, Int32Array | Float64Array> = {};
     for (const name of ARRAYS) {
       const { offset, length } = section(name);
       const Kind = name === 'deletes' ? Float64Array : Int32Array;
       // A copy, so the file's buffer can be dropped; typed arrays live outside the JS heap.
-      (data as unknown as Record<string, unknown>)[name] = new Kind((bytes.buffer as ArrayBuffer).slice(offset, offset + length));
+      arrays[name] = new Kind((bytes.buffer as ArrayBuffer).slice(offset, offset + length));
       await tick();
     }
-    index = { data, docSlugs: meta.docSlugs };
+    index = { data: segmentData(terms, arrays as unknown as Omit<SegmentData, 'terms'>), docSlugs: meta.docSlugs };
   }
   return { key: header.key, docs, curated: meta.curated, index, topics: meta.topics, summaries: meta.summaries };
 }

@@ -68,7 +68,7 @@ describe('Dockerfile', () => {
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
     const cmd = final.instructions.filter((i) => i.op === 'CMD').at(-1)!;
-    expect(JSON.parse(cmd.args)).toEqual(['node', '--import', 'tsx', 'src/main.ts']);
+    expect(JSON.parse(cmd.args)).toEqual(['node', '--initial-old-space-size=320', '--import', 'tsx', 'src/main.ts']);
     expect(final.instructions.some((i) => i.op === 'ENTRYPOINT')).toBe(false);
   });
 
