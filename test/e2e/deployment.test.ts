@@ -131,7 +131,7 @@ describe('systemd unit', () => {
     const unit = parseUnit(await read('deploy/dossier.service'));
     const service = unit.get('Service')!;
     const one = (key: string) => service.get(key)?.at(-1);
-    expect(one('ExecStart')).toBe('/usr/bin/node --import tsx src/main.ts');
+    expect(one('ExecStart')).toBe('/usr/bin/node --initial-old-space-size=320 --import tsx src/main.ts');
     expect(one('WorkingDirectory')).toBeDefined();
     expect(one('EnvironmentFile')).toBeDefined();
     expect(one('Restart')).toBe('on-failure');
