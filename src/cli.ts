@@ -8,6 +8,7 @@ import { UserError } from './errors.js';
 import { loadCommands } from './interactions/registry.js';
 import { createLogger } from './log.js';
 import { openLibrary } from './store/build.js';
+import { summaryLength } from './summary/index.js';
 import type { Point, SearchHit } from './types.js';
 
 const USAGE = `Usage: dossier <command> [arguments] [--json]
@@ -76,7 +77,6 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'digest') {
     const { printDigest } = await import('./digest/cli.js');
-    const { replyToText } = await import('./console/render.js');
     await printDigest(library, {
       json: flags.json,
       timezone: flags.timezone,
@@ -147,7 +147,6 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'summary': {
-      const { summaryLength } = await import('./summary/index.js');
       write({ summary: library.summary(flags.document, summaryLength(flags.length ?? 'medium')).map(cite) });
       return 0;
     }
