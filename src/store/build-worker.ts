@@ -19,7 +19,10 @@ const { content, skipped } = await buildContent(
   early
     ? (partial) => {
         const bytes = encoded(partial);
+        // The topic build waits until the main thread has taken the index over (it says "resume").
+        const resumed = new Promise<void>((resolve) => parentPort!.once('message', () => resolve()));
         parentPort!.postMessage({ type: 'index', bytes }, [bytes.buffer as ArrayBuffer]);
+        return resumed;
       }
     : undefined,
 );

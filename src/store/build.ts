@@ -9,18 +9,19 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isDocumentPath, isIgnoredName, loadDocuments, type SkippedFile } from '../documents/load.js';
-import { groupByDocument, Library } from '../library.js';
+import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import { pointsOf } from '../points.js';
 import { buildTopics, loadCuratedTopics } from '../topics/build.js';
-import type { Point } from '../types.js';
-import { pacer, type Pacer } from './pace.js';
-import { FULL_SCAN_LIMIT, InMemoryPointStore } from './point-store.js';
-import { Segment } from './segment.js';
+import { FULL_SCAN_LIMIT } from './point-store.js';
+import { primeSearchCode } from './prime.js';
+import { libraryFromContent } from './restore.js';
 import { SegmentedIndex } from './segmented.js';
 import { decodeSnapshot, decodeTopics, encodeSnapshot, restoreTopics, snapshotKey, SNAPSHOT_VERSION, storeTopics, type SnapshotContent } from './snapshot.js';
 
 const SNAPSHOT_FILE = 'library.snapshot';
+/** Libraries from this size on have their search code compiled before a cold build lands (see prime.ts). */
+const PRIME_FROM_POINTS = 20_000;
 
 /** The default snapshot folder: inside DATA_DIR's dot-folder, which the document walker never loads. */
 export function defaultIndexDir(dataDir: string): string {
@@ -38,8 +39,6 @@ export interface BuildResult {
   content: SnapshotContent;
   skipped: SkippedFile[];
 }
-
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A hash of what the library is built from: every document's path, size and mtime, and topics.json. */
 export async function documentsKey(dataDir: string): Promise<string> {
@@ -67,8 +66,11 @@ export async function documentsKey(dataDir: string): Promise<string> {
 export async function buildContent(
   dataDir: string,
   progress: (p: BuildProgress) => void = () => {},
-  /** Called with the library minus its topics as soon as the search index is built (topics take as long again). */
-  onIndexed?: (content: SnapshotContent) => void,
+  /**
+   * Called with the library minus its topics as soon as the search index is
+   * built (topics take as long again); the topic build waits for what it returns.
+   */
+  onIndexed?: (content: SnapshotContent) => void | Promise<void>,
 ): Promise<BuildResult> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
@@ -81,7 +83,7 @@ export async function buildContent(
   const index = points.length > FULL_SCAN_LIMIT ? SegmentedIndex.build(points) : undefined;
   progress({ phase: 'topics', documents: docs.length, points: points.length, ms: ms() });
   const indexPart = index ? { data: index.segments[0]!.data, docSlugs: [...index.docSlugs] } : undefined;
-  if (indexPart) onIndexed?.({ key, docs, curated, index: indexPart, topics: [], summaries: [] });
+  if (indexPart) await onIndexed?.({ key, docs, curated, index: indexPart, topics: [], summaries: [] });
   const topics = buildTopics({ docs, points, curated });
   const content: SnapshotContent = {
     key,
@@ -93,74 +95,6 @@ export async function buildContent(
   };
   progress({ phase: 'done', documents: docs.length, points: points.length, ms: ms() });
   return { content, skipped };
-}
-
-/** A Library from decoded snapshot content, built in slices so the event loop keeps turning. */
-export async function libraryFromContent(content: SnapshotContent): Promise<Library> {
-  const points: Point[] = [];
-  const byDoc = { points: new Map<string, Point[]>(), sentences: new Map<string, Point[]>() };
-  const pace = pacer();
-  for (let i = 0; i < content.docs.length; i += 10) {
-    // Ids restart at 0 in each slice: shift them by what came before.
-    const offset = points.length;
-    const slice = pointsOf(content.docs.slice(i, i + 10));
-    for (const p of slice) {
-      p.id += offset;
-      points.push(p);
-    }
-    groupByDocument(slice, byDoc);
-    if (pace.due()) await pace.pause();
-  }
-  let store: InMemoryPointStore;
-  if (content.index) {
-    const segment = new Segment(content.index.data);
-    await tick();
-    await segment.warm(pace);
-    const index = new SegmentedIndex(points, [segment], content.index.docSlugs, new Set());
-    await pace.pause();
-    store = new InMemoryPointStore(points, { index });
-  } else {
-    store = new InMemoryPointStore(points);
-  }
-  await tick();
-  if (content.index) await warmUp(store, points, pace);
-  const summaries = content.summaries.map(([key, ids]) => [key, ids.map((id) => points[id]!)] as [string, Point[]]);
-  return new Library(content.docs, content.curated, { points, store, topics: restoreTopics(content.topics, points), summaries, byDoc });
-}
-
-/**
- * The first searches of a process run unoptimised code, which over a large
- * index can hold the event loop for 100 ms or more. Warming up on the real
- * index, one query per turn, with rare words first (a handful of postings
- * each, quick even unoptimised) lets the JIT compile the search path before
- * the queries that touch thousands of sentences.
- */
-async function warmUp(store: InMemoryPointStore, points: readonly Point[], pace: Pacer): Promise<void> {
-  const terms = store.index.segments[0]!.data.terms;
-  const vocab = store.vocabulary;
-  const rare: string[] = [];
-  for (let t = 0; t < terms.length && rare.length < 120; t += 97) {
-    const term = terms[t]!;
-    const f = vocab.frequency(term);
-    if (/^[a-z]{5,}$/.test(term) && f > 0 && f <= 30) rare.push(term);
-  }
-  // Single exact words first: no typo search, no suggestions, the least code to run cold.
-  const queries: string[] = rare.slice(0, 20).map((w) => `${w} `);
-  for (let i = 0; i + 3 <= rare.length; i += 3) {
-    const words = rare.slice(i, i + 3);
-    // Exact, one typo per word, and a word being typed: the three paths a user takes.
-    queries.push(i % 9 === 0 ? `${words.join(' ')} ` : i % 9 === 3 ? words.map((w) => w.slice(0, -1)).join(' ') : words.join(' ').slice(0, -2));
-  }
-  const sentences = points.slice(0, 1000).filter((p) => p.kind === 'sentence');
-  for (let i = 0; i < 30 && sentences.length > 0; i++) {
-    const words = sentences[(i * 37) % sentences.length]!.text.split(/\s+/).slice(1, 5);
-    queries.push(i % 3 === 0 ? words.join(' ') : i % 3 === 1 ? words.map((w) => w.slice(0, -1)).join(' ') : words.reverse().join(' ').slice(0, -2));
-  }
-  for (const [i, q] of queries.entries()) {
-    store.search(q, { limit: i % 2 ? 25 : 5 });
-    store.complete(q, 10);
-    await pace.pause();
-  }
 }
 
 /** Writes the snapshot atomically: a temporary file renamed over the old one, so a crash never leaves half a file. */
@@ -190,18 +124,30 @@ function workerUrl(): URL {
 /** Runs buildContent in a worker thread; resolves with the encoded snapshot. */
 export function buildInWorker(
   dataDir: string,
-  logger?: Logger,
-  /** Receives the snapshot minus topics as soon as the search index is ready (large libraries only). */
-  onIndex?: (bytes: Uint8Array) => void,
+  options: {
+    logger?: Logger;
+    /**
+     * Receives the snapshot minus topics as soon as the search index is ready
+     * (large libraries only). The worker waits for what it returns before
+     * building topics, so the hand-over has both cores on a two-core machine.
+     */
+    onIndex?: (bytes: Uint8Array) => void | Promise<void>;
+    onProgress?: (progress: BuildProgress) => void;
+  } = {},
 ): Promise<{ bytes: Uint8Array; skipped: SkippedFile[] }> {
+  const { logger, onIndex, onProgress } = options;
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerUrl(), { workerData: { dataDir, early: Boolean(onIndex) } });
     let settled = false;
     type Message = { type: 'progress'; progress: BuildProgress } | { type: 'index'; bytes: Uint8Array } | { type: 'done'; bytes: Uint8Array; skipped: SkippedFile[] };
     worker.on('message', (m: Message) => {
-      if (m.type === 'progress') logger?.info({ ...m.progress, dataDir }, `indexing: ${m.progress.phase}`);
-      else if (m.type === 'index') onIndex?.(m.bytes);
-      else {
+      if (m.type === 'progress') {
+        logger?.info({ ...m.progress, dataDir }, `indexing: ${m.progress.phase}`);
+        onProgress?.(m.progress);
+      } else if (m.type === 'index') {
+        const resume = () => worker.postMessage({ type: 'resume' });
+        new Promise<void>((done) => done(onIndex?.(m.bytes))).then(resume, resume);
+      } else {
         settled = true;
         resolve({ bytes: m.bytes, skipped: m.skipped });
       }
@@ -260,7 +206,7 @@ export async function openLibrary(dataDir: string, options: OpenOptions = {}): P
       logSkipped(skipped, logger);
       built = encodeSnapshot(content);
     } else {
-      const { bytes: b, skipped } = await buildInWorker(dataDir, logger);
+      const { bytes: b, skipped } = await buildInWorker(dataDir, { logger });
       logSkipped(skipped, logger);
       built = b;
     }
@@ -290,21 +236,36 @@ function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined
   return new Promise<Library>((resolve, reject) => {
     let searchable: Promise<Library> | undefined;
     const onIndex = (bytes: Uint8Array) => {
-      searchable = decodeSnapshot(bytes).then(libraryFromContent);
-      searchable.then((library) => {
+      searchable = Promise.resolve(priming)
+        .then(() => decodeSnapshot(bytes))
+        .then(libraryFromContent);
+      return searchable.then((library) => {
         logger?.info({ dataDir, documents: library.docs.length, points: library.points.length, ms: Math.round(performance.now() - started) }, 'library searchable; topics still building');
         resolve(library);
       }, reject);
     };
-    buildInWorker(dataDir, logger, early ? onIndex : undefined)
+    // A large library's hand-over and first searches would run cold code over
+    // hundreds of thousands of sentences: compile it meanwhile on a small one.
+    let priming: Promise<void> | undefined;
+    const onProgress = (p: BuildProgress) => {
+      if (p.phase === 'indexing' && (p.points ?? 0) >= PRIME_FROM_POINTS) {
+        const t0 = performance.now();
+        priming ??= primeSearchCode().then(
+          (primed) => logger?.info({ ...primed, ms: Math.round(performance.now() - t0) }, 'search code primed'),
+          (err) => logger?.warn({ err }, 'could not prime the search code; the first searches may be slower'),
+        );
+      }
+    };
+    buildInWorker(dataDir, { logger, onIndex: early ? onIndex : undefined, onProgress })
       .then(async ({ bytes, skipped }) => {
         logSkipped(skipped, logger);
         await writeSnapshot(indexDir, bytes).catch((err) => logger?.warn({ err, dataDir }, 'could not save the index snapshot; the next start rebuilds it'));
         let library: Library;
         if (searchable) {
           library = await searchable;
-          library.adoptTopics(restoreTopics(decodeTopics(bytes), library.points));
+          library.adoptTopics(await restoreTopics(await decodeTopics(bytes), library.points));
         } else {
+          await priming;
           library = await libraryFromContent(await decodeSnapshot(bytes));
           resolve(library);
         }

@@ -2,6 +2,7 @@ import type { Point } from '../types.js';
 import { Lexicon } from './lexicon.js';
 import { lowerBound, Segment } from './segment.js';
 import { quotableLength } from './fuzzy.js';
+import type { Pacer } from './pace.js';
 
 /** Sentences kept from the candidate stage for detailed scoring (each with its paragraph). */
 const CANDIDATES = 200;
@@ -37,6 +38,61 @@ interface Located {
  * Adding a document builds only a segment for it, so it is searchable in
  * milliseconds whatever the library's size; deltas are merged as they pile up.
  */
+/** Where every point sits in the segments: derived from them, never stored. */
+interface Layout {
+  paragraphOf: Int32Array;
+  paraSeg: Int16Array;
+  paraFirst: Int32Array;
+  paraEnd: Int32Array;
+  docRanges: Map<number, [number, number]>[];
+  live: number;
+}
+
+/** Computes a Layout, yielding every few thousand sentences so a caller may pause between steps. */
+function* layOut(n: number, segments: readonly Segment[], removed: ReadonlySet<number>): Generator<void, Layout> {
+  const paragraphOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) paragraphOf[i] = i;
+  const paraSeg = new Int16Array(n).fill(-1);
+  const paraFirst = new Int32Array(n);
+  const paraEnd = new Int32Array(n);
+  const docRanges: Map<number, [number, number]>[] = [];
+  let live = 0;
+  for (let si = 0; si < segments.length; si++) {
+    const { sentenceIds, sentencePara, sentenceDoc } = segments[si]!.data;
+    const ranges = new Map<number, [number, number]>();
+    // A document's sentences are contiguous in a segment: track the current range rather than look it up per sentence.
+    let range: [number, number] | undefined;
+    let rangeDoc = -1;
+    for (let s = 0; s < sentenceIds.length; s++) {
+      if (s % 8192 === 8191) yield;
+      const id = sentenceIds[s]!;
+      const para = sentencePara[s]!;
+      paragraphOf[id] = para;
+      if (paraSeg[para] !== si) {
+        paraSeg[para] = si;
+        paraFirst[para] = s;
+      }
+      paraEnd[para] = s + 1;
+      const d = sentenceDoc[s]!;
+      if (d !== rangeDoc) {
+        rangeDoc = d;
+        range = ranges.get(d);
+        if (!range) ranges.set(d, (range = [s, s + 1]));
+      }
+      range![1] = s + 1;
+      if (!removed.has(d)) live++;
+    }
+    docRanges.push(ranges);
+  }
+  return { paragraphOf, paraSeg, paraFirst, paraEnd, docRanges, live };
+}
+
+function finish<T>(steps: Generator<void, T>): T {
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
 export class SegmentedIndex {
   readonly lexicon: Lexicon;
   /** Per point id: the paragraph point it belongs to (itself for paragraphs). */
@@ -58,35 +114,15 @@ export class SegmentedIndex {
     readonly docSlugs: readonly string[],
     readonly removed: ReadonlySet<number>,
     removedDf: ReadonlyMap<string, number> = new Map(),
+    /** Computed beforehand in slices (see restore); computed here in one go otherwise. */
+    layout: Layout = finish(layOut(points.length, segments, removed)),
   ) {
-    const n = points.length;
-    this.paragraphOf = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.paragraphOf[i] = i;
-    this.paraSeg = new Int16Array(n).fill(-1);
-    this.paraFirst = new Int32Array(n);
-    this.paraEnd = new Int32Array(n);
-    this.docRanges = [];
-    let live = 0;
-    segments.forEach((seg, si) => {
-      const { sentenceIds, sentencePara, sentenceDoc } = seg.data;
-      const ranges = new Map<number, [number, number]>();
-      for (let s = 0; s < sentenceIds.length; s++) {
-        const id = sentenceIds[s]!;
-        const para = sentencePara[s]!;
-        this.paragraphOf[id] = para;
-        if (this.paraSeg[para] !== si) {
-          this.paraSeg[para] = si;
-          this.paraFirst[para] = s;
-        }
-        this.paraEnd[para] = s + 1;
-        const d = sentenceDoc[s]!;
-        const r = ranges.get(d);
-        if (r) r[1] = s + 1;
-        else ranges.set(d, [s, s + 1]);
-        if (!removed.has(d)) live++;
-      }
-      this.docRanges.push(ranges);
-    });
+    this.paragraphOf = layout.paragraphOf;
+    this.paraSeg = layout.paraSeg;
+    this.paraFirst = layout.paraFirst;
+    this.paraEnd = layout.paraEnd;
+    this.docRanges = layout.docRanges;
+    const live = layout.live;
     this.scratch = segments.map((seg) => ({
       acc: new Float64Array(seg.sentences),
       mark: new Int32Array(seg.sentences),
@@ -98,6 +134,17 @@ export class SegmentedIndex {
     }));
     this.lexicon = new Lexicon(segments, removedDf, live);
     this.sentenceTotal = segments.reduce((n, seg) => n + seg.sentences, 0);
+  }
+
+  /** An index over segments loaded from a snapshot, its layout computed a slice at a time so the event loop keeps turning. */
+  static async restore(points: readonly Point[], segments: readonly Segment[], docSlugs: readonly string[], pace: Pacer): Promise<SegmentedIndex> {
+    const steps = layOut(points.length, segments, new Set());
+    let step = steps.next();
+    while (!step.done) {
+      if (pace.due()) await pace.pause();
+      step = steps.next();
+    }
+    return new SegmentedIndex(points, segments, docSlugs, new Set(), new Map(), step.value);
   }
 
   static build(points: readonly Point[]): SegmentedIndex {

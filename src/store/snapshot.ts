@@ -7,10 +7,11 @@
  * slices so the event loop keeps serving while it runs.
  */
 import type { Doc, Paragraph, Point, Topic } from '../types.js';
-import { pacer } from './pace.js';
+import { pacer, type Pacer } from './pace.js';
 import { segmentData, type SegmentData } from './segment.js';
 
-export const SNAPSHOT_VERSION = 1;
+// 2: topics in a section of their own, one JSON line each (decoded in slices).
+export const SNAPSHOT_VERSION = 2;
 const MAGIC = 'DOSSIER-SNAPSHOT';
 
 export interface StoredTopic {
@@ -49,8 +50,14 @@ export function storeTopics(topics: readonly Topic[]): StoredTopic[] {
   return topics.map((t) => ({ ...t, points: t.points.map((p) => p.id), summary: t.summary.map((p) => p.id) }));
 }
 
-export function restoreTopics(topics: readonly StoredTopic[], points: readonly Point[]): Topic[] {
-  return topics.map((t) => ({ ...t, points: t.points.map((id) => points[id]!), summary: t.summary.map((id) => points[id]!) }));
+/** Topics with their point ids resolved, a topic per step: the largest hold tens of thousands of points. */
+export async function restoreTopics(topics: readonly StoredTopic[], points: readonly Point[], pace: Pacer = pacer()): Promise<Topic[]> {
+  const out: Topic[] = [];
+  for (const t of topics) {
+    out.push({ ...t, points: t.points.map((id) => points[id]!), summary: t.summary.map((id) => points[id]!) });
+    if (pace.due()) await pace.pause();
+  }
+  return out;
 }
 
 /** Paragraph text plus where each sentence sits in it; sentences are verbatim slices, so offsets lose nothing. */
@@ -93,8 +100,9 @@ export function encodeSnapshot(content: SnapshotContent): Buffer {
   };
   const lines = content.docs.map((d) => JSON.stringify({ slug: d.slug, path: d.path, meta: d.meta, p: d.paragraphs.map(packParagraph) }));
   add('docs', Buffer.from(lines.join('\n'), 'utf8'));
-  const meta = { curated: content.curated, topics: content.topics, summaries: content.summaries, docSlugs: content.index?.docSlugs };
+  const meta = { curated: content.curated, summaries: content.summaries, docSlugs: content.index?.docSlugs };
   add('meta', Buffer.from(JSON.stringify(meta), 'utf8'));
+  add('topics', Buffer.from(content.topics.map((t) => JSON.stringify(t)).join('\n'), 'utf8'));
   if (content.index) {
     const data = content.index.data;
     add('terms', Buffer.from(data.terms.join('\n'), 'utf8'));
@@ -134,65 +142,81 @@ function readHeader(bytes: Uint8Array): { header: Header; base: number } | undef
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Bytes copied per step when a section is copied out of the snapshot (about a millisecond's work). */
+const COPY_CHUNK = 4 << 20;
 
 /**
  * Decodes a snapshot, yielding to the event loop between slices of documents.
  * Throws on a damaged file; the caller then rebuilds from the documents.
  */
-export async function decodeSnapshot(bytes: Uint8Array, sliceDocs = 250): Promise<SnapshotContent> {
+export async function decodeSnapshot(bytes: Uint8Array): Promise<SnapshotContent> {
   const found = readHeader(bytes);
   if (!found) throw new Error('not a Dossier snapshot of this version');
   const { header, base } = found;
   const section = (name: string) => {
     const s = header.sections[name];
     if (!s || base + s[0] + s[1] > bytes.byteLength) throw new Error(`snapshot section ${name} is missing or truncated`);
-    return { offset: bytes.byteOffset + base + s[0], length: s[1] };
+    return { buffer: bytes.buffer, offset: bytes.byteOffset + base + s[0], length: s[1] };
   };
   const text = (name: string) => {
     const { offset, length } = section(name);
     return Buffer.from(bytes.buffer, offset, length).toString('utf8');
   };
-  // Decoded a slice at a time: one 40 MB decode would stall the event loop.
-  const { offset: docsAt, length: docsLength } = section('docs');
-  const docsBytes = Buffer.from(bytes.buffer, docsAt, docsLength);
-  const docs: Doc[] = [];
   const pace = pacer();
-  let from = 0;
-  while (from < docsLength) {
-    for (let n = 0; n < sliceDocs && from < docsLength && !pace.due(); n++) {
-      let end = docsBytes.indexOf(10, from);
-      if (end < 0) end = docsLength;
-      const raw = JSON.parse(docsBytes.toString('utf8', from, end)) as { slug: string; path: string; meta: Doc['meta']; p: [number, string, (number | string)[]][] };
-      docs.push({ slug: raw.slug, path: raw.path, meta: raw.meta, paragraphs: raw.p.map(unpackParagraph) });
-      from = end + 1;
-    }
-    await pace.pause();
-  }
+  type RawDoc = { slug: string; path: string; meta: Doc['meta']; p: [number, string, (number | string)[]][] };
+  const docs = await jsonLines(section('docs'), pace, (raw: RawDoc) => ({ slug: raw.slug, path: raw.path, meta: raw.meta, paragraphs: raw.p.map(unpackParagraph) }));
   await tick();
-  const meta = JSON.parse(text('meta')) as Pick<SnapshotContent, 'curated' | 'topics' | 'summaries'> & { docSlugs?: string[] };
+  const topics = await jsonLines(section('topics'), pace, (t: StoredTopic) => t);const meta = JSON.parse(text('meta')) as Pick<SnapshotContent, 'curated' | 'summaries'> & { docSlugs?: string[] };
   let index: SnapshotContent['index'];
-  if (header.sections.terms && meta.docSlugs) {
-    const termText = text('terms');
-    const terms = termText ? termText.split('\n') : [];
-    await tick();
+  if (header.sections.terms && meta.docSlugs) { const termText = text('terms');
+    const terms = termText ? termText.split('\n') : []; await tick();
     const arrays: Record<string, Int32Array | Float64Array> = {};
     for (const name of ARRAYS) {
       const { offset, length } = section(name);
       const Kind = name === 'deletes' ? Float64Array : Int32Array;
-      // A copy, so the file's buffer can be dropped; typed arrays live outside the JS heap.
-      arrays[name] = new Kind((bytes.buffer as ArrayBuffer).slice(offset, offset + length));
+      // A copy, so the file's buffer can be dropped (typed arrays live outside the JS heap),
+      // made in chunks: one 40 MB copy would hold the event loop for over 10 ms.
+      const copy = new Uint8Array(length);
+      for (let at = 0; at < length; at += COPY_CHUNK) {
+        copy.set(new Uint8Array(bytes.buffer, offset + at, Math.min(COPY_CHUNK, length - at)), at);
+        if (pace.due()) await pace.pause();
+      }
+      arrays[name] = new Kind(copy.buffer);
       await tick();
     }
     index = { data: segmentData(terms, arrays as unknown as Omit<SegmentData, 'terms'>), docSlugs: meta.docSlugs };
   }
-  return { key: header.key, docs, curated: meta.curated, index, topics: meta.topics, summaries: meta.summaries };
+  return { key: header.key, docs, curated: meta.curated, index, topics, summaries: meta.summaries };
 }
 
 /** Only the topics of a snapshot (the documents and index are already loaded). */
-export function decodeTopics(bytes: Uint8Array): StoredTopic[] {
+export async function decodeTopics(bytes: Uint8Array): Promise<StoredTopic[]> {
   const found = readHeader(bytes);
-  const s = found?.header.sections.meta;
-  if (!found || !s) throw new Error('not a Dossier snapshot of this version');
-  const meta = Buffer.from(bytes.buffer, bytes.byteOffset + found.base + s[0], s[1]).toString('utf8');
-  return (JSON.parse(meta) as { topics: StoredTopic[] }).topics;
+  const at = found?.header.sections.topics;
+  if (!found || !at || found.base + at[0] + at[1] > bytes.byteLength) throw new Error('not a Dossier snapshot of this version');
+  return jsonLines({ offset: bytes.byteOffset + found.base + at[0], length: at[1], buffer: bytes.buffer }, pacer(), (t: StoredTopic) => t);
+}
+
+/**
+ * Parses a section of JSON lines a slice at a time, yielding to the event
+ * loop in between: one 40 MB parse would stall it for most of a second.
+ */
+async function jsonLines<R, T>(
+  { buffer, offset, length }: { buffer: ArrayBufferLike; offset: number; length: number },
+  pace: Pacer,
+  map: (raw: R) => T,
+): Promise<T[]> {
+  const lines = Buffer.from(buffer, offset, length);
+  const out: T[] = [];
+  let from = 0;
+  while (from < length) {
+    while (from < length && !pace.due()) {
+      let end = lines.indexOf(10, from);
+      if (end < 0) end = length;
+      out.push(map(JSON.parse(lines.toString('utf8', from, end)) as R));
+      from = end + 1;
+    }
+    await pace.pause();
+  }
+  return out;
 }
