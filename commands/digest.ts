@@ -103,7 +103,7 @@ async function now(ctx: CommandContext): Promise<Reply> {
   }
   const settings = digest.store.settings(ctx.guildId!);
   const toChannel = Boolean(settings?.enabled);
-  if (toChannel && !canManage(ctx)) return { content: NEED_PERMISSION, ephemeral: true };
+  if (toChannel && !canManage(ctx)) return { content: NEED_PERMISSION, ephemeral: true, outcome: 'refused' };
   await ctx.defer({ ephemeral: toChannel });
   const result = await digest.postNow(ctx.guildId, `${ctx.user.id}:${digest.now()}`);
   if (!result.outcome) return briefReply(result.messages);
@@ -128,7 +128,7 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
   }
   if (sub !== 'set' && sub !== 'off') throw new UserError('Use `/digest set`, `/digest show`, `/digest off` or `/digest now`.');
   // Refuse before anything else, so the refusal stays ephemeral and nothing changes.
-  if (ctx.guildId && !canManage(ctx)) return { content: NEED_PERMISSION, ephemeral: true };
+  if (ctx.guildId && !canManage(ctx)) return { content: NEED_PERMISSION, ephemeral: true, outcome: 'refused' };
   const { guildId, digest } = service(ctx);
   if (sub === 'off') {
     return { content: digest.off(guildId, ctx.user.id) ? 'The daily brief is off. `/digest set` turns it back on.' : 'There was no daily brief to turn off.' };

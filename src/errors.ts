@@ -6,3 +6,8 @@
 export class UserError extends Error {
   override name = 'UserError';
 }
+
+/** The asker may not do this (a missing permission or role): shown like any UserError, counted apart in metrics. */
+export class RefusalError extends UserError {
+  override name = 'RefusalError';
+}

@@ -136,6 +136,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
     await turns.wait();
     const reply = await runCommand(command, ctx).finally(() => clearTimeout(timer));
     await send(interaction, reply, isDeferred(), (ctx as { deferredEphemeral?: boolean }).deferredEphemeral);
+    return reply.outcome;
   }
 
   async function autocomplete(interaction: AutocompleteInteraction, logger: Logger) {
@@ -177,6 +178,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
     await turns.wait();
     const reply = await runCommand(command, ctx, (c) => command.button!(c, rest.join(':'))).finally(() => clearTimeout(timer));
     await send(interaction, reply, isDeferred(), (ctx as { deferredEphemeral?: boolean }).deferredEphemeral);
+    return reply.outcome;
   }
 
   return async function handle(interaction: Interaction): Promise<void> {

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { RefusalError, UserError } from '../errors.js';
 import type { CommandContext } from '../interactions/command.js';
 import { mayChangeLibrary, refusal } from './permissions.js';
 import type { IngestService } from './service.js';
@@ -11,6 +11,6 @@ import type { IngestService } from './service.js';
 export function requireLibraryEditor(ctx: CommandContext, action: string): IngestService {
   const service = ctx.services?.ingest;
   if (!service) throw new UserError('Adding and removing documents is not available in the console: use `npx dossier ingest <file-or-url>`, or drop the file into the data folder.');
-  if (!mayChangeLibrary(ctx.member, service.settings.analystRoleId)) throw new UserError(refusal(action));
+  if (!mayChangeLibrary(ctx.member, service.settings.analystRoleId)) throw new RefusalError(refusal(action));
   return service;
 }

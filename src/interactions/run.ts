@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { RefusalError, UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { LIMITS, truncate } from '../replies/limits.js';
 import type { Reply } from '../replies/types.js';
@@ -24,7 +24,7 @@ export async function runCommand(
 }
 
 export function errorReply(err: unknown, logger: Logger, context: Record<string, unknown>): Reply {
-  if (err instanceof UserError) return { content: truncate(err.message, LIMITS.content), ephemeral: true };
+  if (err instanceof UserError) return { content: truncate(err.message, LIMITS.content), ephemeral: true, outcome: err instanceof RefusalError ? 'refused' : 'rejected' };
   logger.error({ ...context, err }, 'command failed');
   return { content: GENERIC_ERROR, ephemeral: true };
 }

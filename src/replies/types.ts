@@ -8,6 +8,12 @@ export interface Reply {
   /** Only the person who asked sees it (errors, refusals). */
   ephemeral?: boolean;
   buttons?: ReplyButton[];
+  /**
+   * How the request ended when it did not succeed, for metrics and logs (never
+   * shown): `refused` for a missing permission, `rejected` for input the bot
+   * cannot act on (unknown citation, empty query, oversized file…).
+   */
+  outcome?: 'refused' | 'rejected';
 }
 
 export type ReplyButton =

@@ -152,6 +152,20 @@ describe('observability', () => {
     expect((await metric('dossier_interaction_duration_seconds_count{kind="command"}'))[0]).toMatch(/ [1-9]\d*$/);
     expect((await fetch(`${h.healthUrl}/nope`)).status).toBe(404);
   });
+
+  it('GIVEN a refusal and a request the bot cannot act on THEN each is answered ephemerally and counted under its own outcome, not as ok', async () => {
+    const count = async (labels: string) => Number((await metric(`dossier_interactions_total{${labels}}`))[0]?.split(' ').pop() ?? 0);
+    const before = { refused: await count('command="digest",outcome="refused"'), rejected: await count('command="quote",outcome="rejected"') };
+    const refused = await h.fake.sendCommand('digest', { channel: h.fake.channelId, time: '09:00', timezone: 'UTC' }, { subcommand: 'set', permissions: '0' });
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.final()?.content).toMatch(/Manage Server/);
+    expect(await handledLine(refused.id)).toMatchObject({ outcome: 'refused' });
+    const rejected = await h.fake.sendCommand('quote', { citation: `${SLUG}#p999` });
+    expect(rejected.ephemeral).toBe(true);
+    expect(await handledLine(rejected.id)).toMatchObject({ outcome: 'rejected' });
+    expect(await count('command="digest",outcome="refused"')).toBe(before.refused + 1);
+    expect(await count('command="quote",outcome="rejected"')).toBe(before.rejected + 1);
+  });
 });
 
 describe('cooldowns', () => {
