@@ -360,7 +360,7 @@ export class SegmentedIndex {
     // share common words), then the best few hundred bring their paragraphs.
     const first = topK(pool.score, pool.id, size, SCORED, pool.work);
     const total = qwords.reduce((sum, q) => sum + q.weight, 0);
-    const buf = { best: new Float64Array(qwords.length), pos: new Int32Array(qwords.length) };
+    const buf: ScoreBuffers = { best: new Float64Array(qwords.length), pos: new Int32Array(qwords.length), inWindow: new Int32Array(qwords.length), hitAt: new Int32Array(64), hitWord: new Int32Array(64) };
     const scored: (Scored & { seg: number })[] = [];
     for (const i of first) {
       const si = pool.seg[i]!;
@@ -423,13 +423,14 @@ function scoreTokens(
   qwords: readonly IndexWord[],
   total: number,
   length: number,
-  buf: { best: Float64Array; pos: Int32Array },
+  buf: ScoreBuffers,
 ): { score: number; coverage: number } | null {
   const n = qwords.length;
   const { best, pos } = buf;
   best.fill(0);
   pos.fill(-1);
   let matched = 0;
+  let hits = 0;
   for (let k = from; k < to; k++) {
     const t = m.tokens[k]!;
     if (m.termStamp[t] !== m.stamp) continue;
@@ -438,6 +439,9 @@ function scoreTokens(
     for (let j = 0; j < slot.length; j += 2) {
       const qi = slot[j]!;
       const q = slot[j + 1]!;
+      if (hits === buf.hitAt.length) grow(buf);
+      buf.hitAt[hits] = k - from;
+      buf.hitWord[hits++] = qi;
       if (q > best[qi]!) {
         best[qi] = q;
         pos[qi] = k - from;
@@ -456,22 +460,57 @@ function scoreTokens(
   let adjacent = 0;
   for (let i = 1; i < n; i++) if (pos[i - 1]! >= 0 && pos[i] === pos[i - 1]! + 1) adjacent++;
   const phrase = n > 1 ? adjacent / (n - 1) : 0;
-  // The words close together in any order (a half-remembered phrase, retyped out of order).
-  let lo = Infinity;
-  let hi = -1;
+  // The words close together in any order (a half-remembered phrase, retyped
+  // out of order): the shortest run of the passage holding every query word it
+  // has, small words included, so "is president committed" finds "President
+  // Biden is committed" ahead of "President Biden committed".
   let found = 0;
-  for (let i = 0; i < n; i++) {
-    if (pos[i]! < 0 || qwords[i]!.weight < 0.1) continue;
-    found++;
-    lo = Math.min(lo, pos[i]!);
-    hi = Math.max(hi, pos[i]!);
-  }
-  const proximity = found > 1 ? (found - 1) / (hi - lo) : 0;
+  for (let i = 0; i < n; i++) if (best[i]! > 0) found++;
+  // Scaled by the share of query words present: a run missing one is not the phrase.
+  const proximity = found > 1 ? ((found - 1) / (shortestWindow(buf, hits, found) - 1)) * (found / n) : 0;
   // Stands in for fuse.js's score: the share of the passage that is the query.
   const density = Math.min(1, matched / Math.max(n, (to - from) / 2));
   const lengthPrior = quotableLength(length);
   const score = 0.55 * (quality / total) + 0.1 * phrase + 0.15 * Math.min(1, proximity) + 0.1 * density + 0.1 * lengthPrior;
   return { score, coverage: covered / total };
+}
+
+interface ScoreBuffers {
+  /** Per query word: its best match quality in the passage, and that match's token position. */
+  best: Float64Array;
+  pos: Int32Array;
+  /** Per query word: its matches inside the current window (shortestWindow). */
+  inWindow: Int32Array;
+  /** Every match in reading order: token position and query word. */
+  hitAt: Int32Array;
+  hitWord: Int32Array;
+}
+
+function grow(buf: ScoreBuffers): void {
+  const at = new Int32Array(buf.hitAt.length * 2);
+  at.set(buf.hitAt);
+  const word = new Int32Array(buf.hitWord.length * 2);
+  word.set(buf.hitWord);
+  buf.hitAt = at;
+  buf.hitWord = word;
+}
+
+/** Tokens in the shortest run of the passage holding a match of each of the `found` query words it contains. */
+function shortestWindow(buf: ScoreBuffers, hits: number, found: number): number {
+  const { hitAt, hitWord, inWindow } = buf;
+  inWindow.fill(0);
+  let shortest = Infinity;
+  let distinct = 0;
+  let lo = 0;
+  for (let hi = 0; hi < hits; hi++) {
+    if (inWindow[hitWord[hi]!]!++ === 0) distinct++;
+    while (distinct === found) {
+      shortest = Math.min(shortest, hitAt[hi]! - hitAt[lo]! + 1);
+      if (--inWindow[hitWord[lo]!]! === 0) distinct--;
+      lo++;
+    }
+  }
+  return shortest;
 }
 
 /** Indices of the k best of the first `size` entries by score (ties: lower id first), without sorting them all. */

@@ -78,3 +78,19 @@ describe('fuzzy words', () => {
     expect(wordMatch('russia', "russia's", false)).toBeGreaterThan(0.9);
   });
 });
+
+describe('segmented index ranking: words retyped out of order', () => {
+  const docs = [
+    makeDoc('short', 'President Biden committed his administration to the plan.'),
+    makeDoc('target', 'Officials said on Monday that President Biden is committed to a stronger, long-term support for the farmers.'),
+    makeDoc('services', 'Today, the Internal Revenue Service released guidance on the credit.\nLast week, the Department of Health and Human Services released guidance to help states use this funding.'),
+    ...Array.from({ length: 40 }, (_, i) => makeDoc(`filler-${i}`, `The committee ${i} is reviewing the plan for the harbour. It is committed to publishing figures for region ${i}.`)),
+  ];
+  // The candidate stage plus detailed scoring (the path of every library above 500 passages).
+  const segmented = new InMemoryPointStore(pointsOf(docs), { fullScanLimit: 0 });
+
+  it('GIVEN a window retyped out of order with its last word cut THEN the passage holding every word in one run, small words included, comes first', () => {
+    expect(segmented.search('is president committed bid', { limit: 3 }).hits[0]!.point.citation).toBe('target#p1');
+    expect(segmented.search('guidance released to servi', { limit: 3 }).hits[0]!.point.citation).toBe('services#p2');
+  });
+});
