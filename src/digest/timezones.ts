@@ -6,6 +6,9 @@ const COMMON = ['UTC', 'Europe/London', 'America/New_York', 'Europe/Berlin', 'Eu
 
 let zones: string[] | undefined;
 
+/** A zone by its full name and its city ("New_York"); one function, so the folded names are cached. */
+const zoneNames = (z: string) => [z, z.split('/').pop()!];
+
 function allZones(): string[] {
   zones ??= [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])];
   return zones;
@@ -14,6 +17,6 @@ function allZones(): string[] {
 /** IANA zones matching what was typed ("new york" finds America/New_York). */
 export function timeZoneChoices(typed: string): Choice[] {
   const q = typed.trim().replace(/\s+/g, '_');
-  const list = q ? rankByName(allZones(), q, (z) => [z, z.split('/').pop()!]) : COMMON;
+  const list = q ? rankByName(allZones(), q, zoneNames) : COMMON;
   return list.map((z) => ({ name: z.replace(/_/g, ' '), value: z }));
 }
