@@ -3,6 +3,7 @@
  * Typos are measured with optimal-string-alignment (Damerau) distance so a
  * swapped pair of letters counts as one typo, as people make them.
  */
+import { lightStem } from '../text/stem.js';
 
 /** Edits tolerated for a query word of this length: short words must be exact. */
 export function allowedEdits(length: number): number {
@@ -42,21 +43,12 @@ export function boundedDistance(a: string, b: string, max: number): number {
 export function wordMatch(query: string, word: string, allowPrefix: boolean): number {
   if (query === word) return 1;
   // Possessives and plurals are the same word for an analyst ("Russia's", "exports").
-  if (stem(query) === stem(word)) return 0.95;
+  if (lightStem(query) === lightStem(word)) return 0.95;
   if (allowPrefix && query.length >= 3 && word.startsWith(query)) return 0.8;
   const max = allowedEdits(query.length);
   if (max === 0) return 0;
   const d = boundedDistance(query, word, max);
   return d <= max ? 0.85 - 0.1 * d : 0;
-}
-
-/** A deliberately light stemmer: strips possessives and regular plural endings only. */
-export function stem(word: string): string {
-  let w = word.endsWith("'s") ? word.slice(0, -2) : word;
-  if (w.length > 4 && w.endsWith('ies')) w = w.slice(0, -3) + 'y';
-  else if (w.length > 4 && /(?:ss|sh|ch|x)es$/.test(w)) w = w.slice(0, -2);
-  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) w = w.slice(0, -1);
-  return w;
 }
 
 /** Passages at most this many characters long are ranked as quotable; longer ones are slightly penalised. */

@@ -1,4 +1,5 @@
-import { allowedEdits, boundedDistance, stem } from './fuzzy.js';
+import { allowedEdits, boundedDistance } from './fuzzy.js';
+import { lightStem } from '../text/stem.js';
 import { deletions, type Segment } from './segment.js';
 
 /**
@@ -45,7 +46,7 @@ export class Lexicon {
       if ((out.get(term) ?? 0) < q && this.frequency(term) > 0) out.set(term, q);
     };
     put(word, 1);
-    const s = stem(word);
+    const s = lightStem(word);
     for (const seg of this.segments) for (const t of seg.family(s)) put(seg.data.terms[t]!, 0.95);
     const max = allowedEdits(word.length);
     if (max > 0) {

@@ -1,6 +1,7 @@
 import { words } from '../text/normalize.js';
 import type { Point } from '../types.js';
-import { allowedEdits, stem } from './fuzzy.js';
+import { allowedEdits } from './fuzzy.js';
+import { lightStem } from '../text/stem.js';
 import type { Pacer } from './pace.js';
 
 /**
@@ -174,7 +175,7 @@ export class Segment {
     if (!this.stemsIndex) {
       const index = new Map<string, number[]>();
       this.data.terms.forEach((term, t) => {
-        const k = stem(term);
+        const k = lightStem(term);
         const list = index.get(k);
         if (list) list.push(t);
         else index.set(k, [t]);
@@ -190,7 +191,7 @@ export class Segment {
     const index = new Map<string, number[]>();
     const terms = this.data.terms;
     for (let t = 0; t < terms.length; t++) {
-      const k = stem(terms[t]!);
+      const k = lightStem(terms[t]!);
       const list = index.get(k);
       if (list) list.push(t);
       else index.set(k, [t]);

@@ -15,7 +15,7 @@ import { isSummarizable } from './filter.js';
 import { termsOf } from './terms.js';
 
 export { isByline, isSummarizable, MIN_SUMMARY_WORDS } from './filter.js';
-export { contentTerms, lightStem, termsOf } from './terms.js';
+export { contentTerms, termsOf } from './terms.js';
 
 export interface SummarizeOptions {
   /** Fewest sentences to return when that many candidates exist (default 2). */

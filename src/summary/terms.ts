@@ -1,19 +1,5 @@
 import { STOPWORDS, words } from '../text/normalize.js';
-
-/**
- * Light stemming: possessives and regular plurals only. Anything stronger
- * (Porter) merges words analysts keep apart ("general"/"generous" → "gener"), and
- * topic keywords must stay recognisable words.
- */
-export function lightStem(word: string): string {
-  let w = word;
-  if (w.endsWith("'s")) w = w.slice(0, -2);
-  else if (w.endsWith("'")) w = w.slice(0, -1);
-  if (w.length > 4 && w.endsWith('ies') && !/[aeiou]ies$/.test(w)) return w.slice(0, -3) + 'y';
-  if (w.length > 4 && /(?:ss|sh|ch|x)es$/.test(w)) return w.slice(0, -2);
-  if (w.length > 3 && w.endsWith('s') && !/(?:ss|us|is|ys|as|os)$/.test(w)) return w.slice(0, -1);
-  return w;
-}
+import { lightStem } from '../text/stem.js';
 
 const cache = new WeakMap<object, readonly string[]>();
 

@@ -1,4 +1,4 @@
-import { lightStem } from '../summary/terms.js';
+import { lightStem } from '../text/stem.js';
 
 /**
  * Words that are frequent in any prose and so never make a topic on their own,

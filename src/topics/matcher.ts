@@ -1,5 +1,6 @@
-import { isContentTerm, lightStem, primeTerms } from '../summary/terms.js';
+import { isContentTerm, primeTerms } from '../summary/terms.js';
 import { STOPWORDS, tokenize } from '../text/normalize.js';
+import { lightStem } from '../text/stem.js';
 import type { Point } from '../types.js';
 
 /** Token flags, one byte per token. */
