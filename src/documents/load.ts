@@ -49,12 +49,25 @@ export function isDocumentPath(relPath: string): boolean {
   return !isIgnoredName(name, false) && isDocumentExt(extname(name).toLowerCase());
 }
 
+/**
+ * Files the folder loader does not read but /ingest and `npx dossier ingest`
+ * do (they keep a PDF's text layer): listed as skipped, with the way in,
+ * rather than ignored in silence.
+ */
+export function ingestOnlyReason(relPath: string): string | undefined {
+  const parts = relPath.split('/');
+  const name = parts.pop() ?? '';
+  if (parts.some((dir) => isIgnoredName(dir, true)) || isIgnoredName(name, false)) return undefined;
+  if (extname(name).toLowerCase() !== '.pdf') return undefined;
+  return `${relPath}: PDFs are not read from the data folder; add it with /ingest or \`npx dossier ingest <file>\`, which keep its text layer`;
+}
+
 function byPath(a: string, b: string): number {
   // Code-unit order, not locale order: identical on every machine.
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function walk(dataDir: string, rel: string, out: string[], logger: WarnLogger | undefined): Promise<void> {
+async function walk(dataDir: string, rel: string, out: string[], logger: WarnLogger | undefined, other: string[] = []): Promise<void> {
   let entries;
   try {
     entries = await readdir(rel === '' ? dataDir : join(dataDir, ...rel.split('/')), { withFileTypes: true });
@@ -77,8 +90,9 @@ async function walk(dataDir: string, rel: string, out: string[], logger: WarnLog
       isDir = false;
     }
     if (isIgnoredName(entry.name, isDir)) continue;
-    if (isDir) await walk(dataDir, relPath, out, logger);
+    if (isDir) await walk(dataDir, relPath, out, logger, other);
     else if (isFile && isDocumentPath(relPath)) out.push(relPath);
+    else if (isFile && ingestOnlyReason(relPath)) other.push(relPath);
   }
 }
 
@@ -167,7 +181,8 @@ export function assignUniqueSlugs(files: readonly ParsedDocument[], logger?: War
  */
 export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const paths: string[] = [];
-  await walk(dataDir, '', paths, opts.logger);
+  const ingestOnly: string[] = [];
+  await walk(dataDir, '', paths, opts.logger, ingestOnly);
   paths.sort(byPath);
 
   const outcomes: (ParsedDocument | SkippedFile)[] = new Array(paths.length);
@@ -192,6 +207,8 @@ export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Pr
     if ('doc' in o) loaded.push(o);
     else skipped.push(o);
   }
+  for (const path of ingestOnly) skipped.push({ path, reason: ingestOnlyReason(path)! });
+  skipped.sort((a, b) => byPath(a.path, b.path));
   return { docs: assignUniqueSlugs(loaded, opts.logger), skipped };
 }
 

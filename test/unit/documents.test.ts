@@ -371,7 +371,8 @@ describe('loading from disk', () => {
     const { docs, skipped } = await loadDocuments(dir);
     expect(docs.map((d) => d.path)).toEqual(['a.md', 'b.txt', 'sub/E.TXT', 'sub/c.html', 'sub/deeper/d.HTM']);
     expect(docs.map((d) => d.slug)).toEqual(['a', 'b', 'e', 'c', 'd']);
-    expect(skipped).toEqual([]);
+    // A PDF is not silently ignored: the reason names the way in.
+    expect(skipped).toEqual([{ path: 'report.pdf', reason: expect.stringMatching(/^report\.pdf: PDFs are not read from the data folder; add it with \/ingest or `npx dossier ingest <file>`/) }]);
   });
 
   it('GIVEN invalid UTF-8, an empty document and bad front matter THEN they are skipped with reasons and the rest loads', async () => {

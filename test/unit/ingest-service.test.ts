@@ -124,6 +124,20 @@ describe('watching DATA_DIR', () => {
     await until(() => m.current().doc('field-report') === undefined, 'removed file leaves the library');
   });
 
+  it('GIVEN a PDF dropped in by hand THEN it is not added, and the log says how to add it', async () => {
+    const warnings: { path?: string; reason?: string; msg: string }[] = [];
+    const logger = { info: () => {}, warn: (o: object, msg: string) => warnings.push({ ...o, msg }), error: () => {}, debug: () => {} } as never;
+    await services.watcher?.close();
+    services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false }, { watch: true, logger });
+    await new Promise((r) => setTimeout(r, 200));
+    const before = services.manager.current().docs.length;
+    await writeFile(path.join(dataDir, 'scan.pdf'), '%PDF-1.4 not really');
+    await until(() => warnings.some((w) => w.path === 'scan.pdf'), 'the PDF is reported');
+    expect(warnings.find((w) => w.path === 'scan.pdf')).toMatchObject({ msg: 'document skipped', reason: expect.stringContaining('npx dossier ingest') });
+    expect(services.manager.current().docs).toHaveLength(before);
+    await unlink(path.join(dataDir, 'scan.pdf'));
+  });
+
   it('GIVEN an ingest while watching THEN the watcher sees the new file without adding it twice', async () => {
     const { doc } = await services.ingest.ingest(attachment('e.txt', 'Rail note\n\nThe rail link to Kars carried ore.\n'));
     await new Promise((r) => setTimeout(r, 700));
