@@ -28,12 +28,21 @@ export interface LibraryParts {
   store: InMemoryPointStore;
   topics: Topic[];
   /** Shared with the library this one derives from, so topics built later reach both (see adoptTopics). */
-  topicsHolder?: { topics: Topic[] };
+  topicsHolder?: TopicsHolder;
   /** Points and sentences grouped by document slug, when built already (in slices, by a snapshot loader). */
   byDoc?: { points: Map<string, Point[]>; sentences: Map<string, Point[]> };
   /** Precomputed summaries, keyed as the summary cache is (`slug:sentences`, empty slug for the whole library). */
   summaries?: Iterable<[string, Point[]]>;
 }
+
+/** The topics of a library and those derived from it by additions; `pending` while a cold start is still building them. */
+interface TopicsHolder {
+  topics: Topic[];
+  pending?: boolean;
+}
+
+/** Said instead of "no topics" while a cold start is still building them (searches already work). */
+export const TOPICS_PENDING = 'Topics are still being built for this library (a large library needs a few seconds more for them than for search, which already works). Please try again shortly.';
 
 export interface SourceEntry {
   doc: Doc;
@@ -53,7 +62,7 @@ export class Library {
   readonly points: Point[];
   readonly store: PointStore & { vocabulary: InMemoryPointStore['vocabulary'] };
   private readonly memory: InMemoryPointStore;
-  private readonly topicsHolder: { topics: Topic[] };
+  private readonly topicsHolder: TopicsHolder;
   private readonly bySlug = new Map<string, Doc>();
   /** Every point of each document (a citation is found within its document: no library-wide map to build). */
   private readonly pointsByDoc: Map<string, Point[]>;
@@ -87,7 +96,18 @@ export class Library {
    */
   adoptTopics(topics: Topic[]): void {
     this.topicsHolder.topics = topics;
+    this.topicsHolder.pending = false;
     this.summaryCache.clear();
+  }
+
+  /** Marks the topics as still being built (until adoptTopics): topic answers say so rather than "none". */
+  expectTopics(): void {
+    this.topicsHolder.pending = true;
+  }
+
+  /** True from a cold start's early hand-over until its topics arrive. */
+  get topicsPending(): boolean {
+    return this.topicsHolder.pending === true;
   }
 
   /** Loads every document under `dataDir`, plus the optional curated `topics.json`. */
@@ -221,7 +241,10 @@ export class Library {
    */
   private librarySummaryCandidates(): Point[] {
     const all = this.points.filter((p) => p.kind === 'sentence');
-    if (all.length <= LIBRARY_SUMMARY_SCAN || this.topics.length === 0) return all;
+    if (all.length <= LIBRARY_SUMMARY_SCAN) return all;
+    // Centrality over every sentence would hold the event loop for seconds: wait for the topics.
+    if (this.topicsPending) throw new UserError(TOPICS_PENDING);
+    if (this.topics.length === 0) return all;
     const seen = new Set<number>();
     const picked = this.topics.flatMap((t) => t.summary).filter((p) => !seen.has(p.id) && seen.add(p.id));
     return picked.sort((a, b) => a.id - b.id);
@@ -229,12 +252,14 @@ export class Library {
 
   /** Topics, optionally only those with points in one document. */
   topicsFor(slug?: string): Topic[] {
+    if (this.topicsPending) throw new UserError(TOPICS_PENDING);
     if (!slug) return this.topics;
     const doc = this.requireDoc(slug);
     return this.topics.filter((t) => t.documents.includes(doc.slug));
   }
 
   topic(name: string): Topic {
+    if (this.topicsPending) throw new UserError(TOPICS_PENDING);
     const topic = findTopic(this.topics, name);
     if (topic) return topic;
     const names = this.topics.slice(0, 5).map((t) => `*${escapeMarkdown(t.name)}*`);

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Library } from '../library.js';
+import { TOPICS_PENDING, type Library } from '../library.js';
 import type { Logger } from '../log.js';
 import { findTopic } from '../topics/find.js';
 import { code, escapeMarkdown } from '../replies/markdown.js';
@@ -41,8 +41,9 @@ export class DigestService {
     return this.deps.store;
   }
 
+  /** Discord is connected and the library's topics are in (a brief is made of them). */
   isReady(): boolean {
-    return this.deps.sender.isReady();
+    return this.deps.sender.isReady() && !this.deps.getLibrary().topicsPending;
   }
 
   set(guildId: string, input: { channelId: string; time: string; timezone: string; topics?: string }, by?: string): DigestStatus {
@@ -100,6 +101,7 @@ export class DigestService {
 
   /** Today's brief for a guild (or, without settings, for `timezone`). */
   compose(guildId: string | null, timezone = 'UTC', topics?: readonly string[]): Brief {
+    if (this.deps.getLibrary().topicsPending) throw new UserError(TOPICS_PENDING);
     this.noticeDocuments();
     return todaysBrief(this.deps.getLibrary(), {
       now: this.now(),

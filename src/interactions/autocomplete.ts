@@ -80,6 +80,8 @@ export function citationChoices(library: Library, partial: string): Choice[] {
   const q = partial.trim().toLowerCase();
   const show = (citation: string, text: string) => choice(`${citation} — ${text}`, citation);
   if (!q) {
+    // While a cold start builds topics a library-wide summary is not cheap yet: offer nothing rather than wait.
+    if (library.topicsPending) return [];
     return library.summary(undefined, 5).map((p) => show(p.citation, p.text));
   }
   if (q.includes('#')) {

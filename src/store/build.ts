@@ -238,7 +238,11 @@ function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined
     const onIndex = (bytes: Uint8Array) => {
       searchable = Promise.resolve(priming)
         .then(() => decodeSnapshot(bytes))
-        .then(libraryFromContent);
+        .then(libraryFromContent)
+        .then((library) => {
+          library.expectTopics();
+          return library;
+        });
       return searchable.then((library) => {
         logger?.info({ dataDir, documents: library.docs.length, points: library.points.length, ms: Math.round(performance.now() - started) }, 'library searchable; topics still building');
         resolve(library);
@@ -274,8 +278,12 @@ function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined
           'library built',
         );
       })
-      .catch((err) => {
-        if (searchable) logger?.error({ err, dataDir }, 'topic build failed; searches still work');
+      .catch(async (err) => {
+        if (searchable) {
+          logger?.error({ err, dataDir }, 'topic build failed; searches still work');
+          // No topics will come: say "none" rather than "still being built" from now on.
+          (await searchable.catch(() => undefined))?.adoptTopics([]);
+        }
         reject(err);
       });
   });

@@ -82,6 +82,22 @@ describe('the daily brief scheduler', () => {
     expect(entry.messageIds).toHaveLength(p.sender.posts[0]!.messages.length);
   });
 
+  it('GIVEN a cold start still building topics at the scheduled time THEN the brief waits for them, then posts once (not an empty brief)', async () => {
+    const p = boot();
+    p.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'Europe/London' });
+    const topics = library.topics;
+    library.expectTopics();
+    clock = Date.parse('2026-11-28T08:00:20Z');
+    await p.scheduler.tick();
+    expect(p.sender.posts).toHaveLength(0);
+    expect(() => p.service.compose(GUILD)).toThrow(/Topics are still being built/);
+    library.adoptTopics(topics);
+    clock += 60_000;
+    await p.scheduler.tick();
+    expect(p.sender.posts).toHaveLength(1);
+    expect(p.sender.posts[0]!.messages.join('\n')).not.toContain('No topic has key points');
+  });
+
   it('GIVEN a restart after the post, and a second process on the same file THEN no duplicate', async () => {
     const first = boot();
     first.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'Europe/London' });

@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Library } from '../../src/library.js';
+import { Library, TOPICS_PENDING } from '../../src/library.js';
 import { pointsOf } from '../../src/points.js';
 import { buildContent, buildInWorker, openLibrary } from '../../src/store/build.js';
 import { libraryFromContent } from '../../src/store/restore.js';
@@ -135,9 +135,14 @@ describe('persisted index and worker build', () => {
     const library = await openLibrary(dir, { indexDir, logger });
     expect(messages).toContain('library searchable; topics still building');
     expect(library.search('zeta17 fertiliser', { limit: 1 }).hits[0]?.point.doc).toBe('doc-17');
+    // Until the topics arrive, topic answers say they are coming rather than that there are none.
+    expect(library.topicsPending).toBe(true);
+    expect(() => library.topicsFor()).toThrow(TOPICS_PENDING);
+    expect(() => library.topic('grain')).toThrow(TOPICS_PENDING);
     await vi.waitFor(() => expect(messages).toContain('library built'), { timeout: 20_000, interval: 50 });
     const direct = await Library.load(dir);
-    expect(library.topics.map((t) => t.name)).toEqual(direct.topics.map((t) => t.name));
+    expect(library.topicsPending).toBe(false);
+    expect(library.topicsFor().map((t) => t.name)).toEqual(direct.topics.map((t) => t.name));
     expect((await readFile(path.join(indexDir, 'library.snapshot'))).length).toBeGreaterThan(0);
   });
 
