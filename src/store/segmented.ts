@@ -32,12 +32,6 @@ interface Located {
   end: number;
 }
 
-/**
- * The index of a large library: a base segment plus small delta segments for
- * documents added since it was built, and a tombstone per removed document.
- * Adding a document builds only a segment for it, so it is searchable in
- * milliseconds whatever the library's size; deltas are merged as they pile up.
- */
 /** Where every point sits in the segments: derived from them, never stored. */
 interface Layout {
   paragraphOf: Int32Array;
@@ -93,6 +87,12 @@ function finish<T>(steps: Generator<void, T>): T {
   return step.value;
 }
 
+/**
+ * The index of a large library: a base segment plus small delta segments for
+ * documents added since it was built, and a tombstone per removed document.
+ * Adding a document builds only a segment for it, so it is searchable in
+ * milliseconds whatever the library's size; deltas are merged as they pile up.
+ */
 export class SegmentedIndex {
   readonly lexicon: Lexicon;
   /** Per point id: the paragraph point it belongs to (itself for paragraphs). */
