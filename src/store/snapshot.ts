@@ -166,10 +166,13 @@ export async function decodeSnapshot(bytes: Uint8Array): Promise<SnapshotContent
   type RawDoc = { slug: string; path: string; meta: Doc['meta']; p: [number, string, (number | string)[]][] };
   const docs = await jsonLines(section('docs'), pace, (raw: RawDoc) => ({ slug: raw.slug, path: raw.path, meta: raw.meta, paragraphs: raw.p.map(unpackParagraph) }));
   await tick();
-  const topics = await jsonLines(section('topics'), pace, (t: StoredTopic) => t);const meta = JSON.parse(text('meta')) as Pick<SnapshotContent, 'curated' | 'summaries'> & { docSlugs?: string[] };
+  const topics = await jsonLines(section('topics'), pace, (t: StoredTopic) => t);
+  const meta = JSON.parse(text('meta')) as Pick<SnapshotContent, 'curated' | 'summaries'> & { docSlugs?: string[] };
   let index: SnapshotContent['index'];
-  if (header.sections.terms && meta.docSlugs) { const termText = text('terms');
-    const terms = termText ? termText.split('\n') : []; await tick();
+  if (header.sections.terms && meta.docSlugs) {
+    const termText = text('terms');
+    const terms = termText ? termText.split('\n') : [];
+    await tick();
     const arrays: Record<string, Int32Array | Float64Array> = {};
     for (const name of ARRAYS) {
       const { offset, length } = section(name);
