@@ -72,12 +72,56 @@ const WORD = /\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{N}\p{M}]+(?:'[\p{L}\p{N}\p{M}]+)*/g
 /** Words of `text`, folded, with their positions in the original. */
 export function tokenize(text: string): Token[] {
   const folded = fold(text);
+  if (PRINTABLE_ASCII.test(folded)) return tokenizeAscii(folded);
   const tokens: Token[] = [];
   for (const m of folded.matchAll(WORD)) {
     tokens.push({ norm: m[0], start: m.index, end: m.index + m[0].length });
   }
   return tokens;
 }
+
+/**
+ * WORD on folded printable ASCII, by hand: the same tokens (the property
+ * tests compare the two), several times faster, and most text is ASCII.
+ * Folded ASCII has no capitals, so a letter is a-z and a number 0-9; like
+ * the regular expression, a run starting with a digit is a number ("3rd" is
+ * "3" and "rd").
+ */
+export function tokenizeAscii(folded: string): Token[] {
+  const tokens: Token[] = [];
+  const n = folded.length;
+  let i = 0;
+  while (i < n) {
+    const c = folded.charCodeAt(i);
+    const start = i;
+    if (isDigit(c)) {
+      i++;
+      while (i < n && isDigit(folded.charCodeAt(i))) i++;
+      // Decimal and thousands separators join digits on both sides: "1,000.5".
+      while (i + 1 < n && (folded.charCodeAt(i) === 46 || folded.charCodeAt(i) === 44) && isDigit(folded.charCodeAt(i + 1))) {
+        i += 2;
+        while (i < n && isDigit(folded.charCodeAt(i))) i++;
+      }
+    } else if (isLetter(c)) {
+      i++;
+      while (i < n && isAlnum(folded.charCodeAt(i))) i++;
+      // Inner apostrophes: "hasn't", "o'clock".
+      while (i + 1 < n && folded.charCodeAt(i) === 39 && isAlnum(folded.charCodeAt(i + 1))) {
+        i += 2;
+        while (i < n && isAlnum(folded.charCodeAt(i))) i++;
+      }
+    } else {
+      i++;
+      continue;
+    }
+    tokens.push({ norm: folded.slice(start, i), start, end: i });
+  }
+  return tokens;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => c >= 97 && c <= 122;
+const isAlnum = (c: number) => isDigit(c) || isLetter(c);
 
 /** Folded words only. */
 export function words(text: string): string[] {
