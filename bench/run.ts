@@ -136,6 +136,15 @@ log(
 );
 log();
 
+/** One bench/serve.ts run of simulated users (see `users` there). */
+interface UsersRun {
+  users: number;
+  operations: number;
+  ms: number;
+  latency: { p50: number; p99: number; max: number };
+  loopDelay: { max: number; p99: number };
+}
+
 // ---------------------------------------------------------------- a fresh process from the persisted index
 log('A fresh process started from the persisted index (bench/serve.ts):');
 const serve = (await child(indexDir, String(seed), String(windows))) as {
@@ -144,8 +153,8 @@ const serve = (await child(indexDir, String(seed), String(windows))) as {
   rssMB: number;
   arrayBuffersMB: number;
   autocomplete: { n: number; p50: number; p95: number; p99: number; max: number };
-  concurrent: { users: number; operations: number; latency: { p50: number; p99: number; max: number } };
-  loopDelay: { max: number; p99: number };
+  concurrent: UsersRun;
+  interactive: UsersRun;
   newDocument: { addMs: number; found: boolean; removeMs: number; gone: boolean };
   topics: { name: string; points: number; documents: number }[];
   topicCount: number;
@@ -153,8 +162,13 @@ const serve = (await child(indexDir, String(seed), String(windows))) as {
 await rm(indexDir, { recursive: true, force: true });
 log(`ready ${ms(serve.readyMs)} ms after process start · heap ${serve.heapMB.toFixed(0)} MB (+ ${serve.arrayBuffersMB.toFixed(0)} MB index arrays off-heap; RSS ${serve.rssMB.toFixed(0)} MB)`);
 log(`autocomplete (/quote citation + /search document, every keystroke of 90 queries): ${serve.autocomplete.n} calls, p50 ${ms(serve.autocomplete.p50)} ms, p99 ${ms(serve.autocomplete.p99)} ms, max ${ms(serve.autocomplete.max)} ms`);
+const c = serve.concurrent;
 log(
-  `${serve.concurrent.users} concurrent users, ${serve.concurrent.operations} searches and keystrokes: p50 ${ms(serve.concurrent.latency.p50)} ms, p99 ${ms(serve.concurrent.latency.p99)} ms, longest single operation ${ms(serve.concurrent.latency.max)} ms · event-loop delay max ${ms(serve.loopDelay.max)} ms, p99 ${ms(serve.loopDelay.p99)} ms (includes waiting behind other users' queries)`,
+  `${c.users} users flat out (0–40 ms between requests), ${c.operations} searches and keystrokes in ${ms(c.ms)} ms (${Math.round((c.operations / c.ms) * 1000)} a second): p50 ${ms(c.latency.p50)} ms, p99 ${ms(c.latency.p99)} ms, longest single operation ${ms(c.latency.max)} ms · event-loop delay max ${ms(c.loopDelay.max)} ms, p99 ${ms(c.loopDelay.p99)} ms (saturated: requests queue behind each other)`,
+);
+const it = serve.interactive;
+log(
+  `${it.users} users typing (100–300 ms between requests), ${it.operations} searches and keystrokes: p50 ${ms(it.latency.p50)} ms, p99 ${ms(it.latency.p99)} ms, longest single operation ${ms(it.latency.max)} ms · event-loop delay max ${ms(it.loopDelay.max)} ms, p99 ${ms(it.loopDelay.p99)} ms`,
 );
 log(`new document searchable after ${ms(serve.newDocument.addMs)} ms (${serve.newDocument.found ? 'found' : 'NOT FOUND'}); removal effective after ${ms(serve.newDocument.removeMs)} ms (${serve.newDocument.gone ? 'gone' : 'STILL THERE'})`);
 log();
@@ -197,7 +211,11 @@ const checks: [string, boolean, string][] = [
   ['cold build never blocks the main thread > 50 ms', cold.loopDelayMaxMs <= 50, ms(cold.loopDelayMaxMs)],
   ['heap ≤ 300 MB', serve.heapMB <= 300, serve.heapMB.toFixed(0)],
   ['new document searchable ≤ 1 s', serve.newDocument.found && serve.newDocument.addMs <= 1000, ms(serve.newDocument.addMs)],
-  ['no search/autocomplete blocks the loop > 50 ms', serve.concurrent.latency.max <= 50 && serve.autocomplete.max <= 50, `${ms(Math.max(serve.concurrent.latency.max, serve.autocomplete.max))} (longest single operation)`],
+  [
+    'no search/autocomplete blocks the loop > 50 ms',
+    Math.max(serve.concurrent.latency.max, serve.interactive.latency.max, serve.autocomplete.max) <= 50 && serve.interactive.loopDelay.max <= 50,
+    `${ms(Math.max(serve.concurrent.latency.max, serve.interactive.latency.max, serve.autocomplete.max))} (longest single operation); loop delay with users typing ${ms(serve.interactive.loopDelay.max)}`,
+  ],
   ['ROUGE-1/2/L above Lead-3', !!rouge && rouge.dossier.r1 > rouge.lead3.r1 && rouge.dossier.r2 > rouge.lead3.r2 && rouge.dossier.rL > rouge.lead3.rL, rouge ? 'see above' : 'skipped'],
   ['topics ≤ 30 s', cold.topicsMs <= 30000, ms(cold.topicsMs)],
   ...(load
