@@ -2,8 +2,8 @@
  * Child process of bench/run.ts: starts like the bot does, from a persisted
  * index, and measures what a user would feel — time to ready, memory,
  * autocomplete, event-loop delay with many users at once (flat out, and at a
- * typing pace), and how
- * soon a newly added document can be found. Prints one JSON line.
+ * typing pace), and how soon a newly added document can be found. Prints one
+ * JSON line.
  *
  *   node --import tsx bench/serve.ts <corpus> <indexDir> <seed> <windows>          from the persisted index
  *   node --import tsx bench/serve.ts <corpus> <indexDir> cold                        cold build (worker), then exit
