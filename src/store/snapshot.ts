@@ -102,7 +102,7 @@ export function encodeSnapshot(content: SnapshotContent): Buffer {
   add('docs', Buffer.from(lines.join('\n'), 'utf8'));
   const meta = { curated: content.curated, summaries: content.summaries, docSlugs: content.index?.docSlugs };
   add('meta', Buffer.from(JSON.stringify(meta), 'utf8'));
-  add('topics', Buffer.from(content.topics.map((t) => JSON.stringify(t)).join('\n'), 'utf8'));
+  add('topics', topicLines(content.topics));
   if (content.index) {
     const data = content.index.data;
     add('terms', Buffer.from(data.terms.join('\n'), 'utf8'));
@@ -111,14 +111,37 @@ export function encodeSnapshot(content: SnapshotContent): Buffer {
       add(name, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
     }
   }
-  const header: Header = { magic: MAGIC, version: SNAPSHOT_VERSION, key: content.key, sections };
+  return withHeader({ magic: MAGIC, version: SNAPSHOT_VERSION, key: content.key, sections }, chunks);
+}
+
+/**
+ * The same snapshot with these topics instead of its own: the new topics are
+ * appended and the header points at them, so the documents and the index
+ * (nearly all of the bytes) are copied, not encoded again. A cold build sends
+ * the index first and adds topics this way when they are ready.
+ */
+export function withTopics(bytes: Uint8Array, topics: readonly StoredTopic[]): Buffer {
+  const found = readHeader(bytes);
+  if (!found) throw new Error('not a Dossier snapshot of this version');
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset + found.base, bytes.byteLength - found.base);
+  const pad = Buffer.alloc((8 - (body.length % 8)) % 8);
+  const added = topicLines(topics);
+  const sections = { ...found.header.sections, topics: [body.length + pad.length, added.length] as [number, number] };
+  return withHeader({ ...found.header, sections }, [body, pad, added]);
+}
+
+function topicLines(topics: readonly StoredTopic[]): Buffer {
+  return Buffer.from(topics.map((t) => JSON.stringify(t)).join('\n'), 'utf8');
+}
+
+function withHeader(header: Header, body: readonly Buffer[]): Buffer {
   const head = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(8);
   prefix.writeUInt32LE(head.length, 0);
   // Sections are addressed from an 8-aligned base so typed arrays can view them in place.
   const base = 8 + head.length;
   const align = Buffer.alloc((8 - (base % 8)) % 8);
-  return Buffer.concat([prefix, head, align, ...chunks]);
+  return Buffer.concat([prefix, head, align, ...body]);
 }
 
 /** The key a snapshot was built for, without decoding the rest; undefined when it is not a snapshot of this version. */

@@ -6,7 +6,7 @@ import { pointsOf } from '../../src/points.js';
 import { buildContent, buildInWorker, openLibrary } from '../../src/store/build.js';
 import { libraryFromContent } from '../../src/store/restore.js';
 import { InMemoryPointStore } from '../../src/store/point-store.js';
-import { decodeSnapshot, encodeSnapshot } from '../../src/store/snapshot.js';
+import { decodeSnapshot, decodeTopics, encodeSnapshot, withTopics } from '../../src/store/snapshot.js';
 import { syntheticDocs, writeCorpus } from '../helpers/corpus.js';
 
 const QUERIES = ['grain exports', 'pipline deal', 'zeta7 fertiliser', 'american pressure astana', 'harvest wheat farm', 'zeta31 ', 'rail corrid', 'report 12-3'];
@@ -101,6 +101,17 @@ describe('persisted index and worker build', () => {
     expect(restored.quote('doc-17#p3.s2', 1)).toEqual(direct.quote('doc-17#p3.s2', 1));
   });
 
+  it('GIVEN a snapshot without topics THEN adding them afterwards gives the same snapshot as encoding them with the rest', async () => {
+    const { content } = await buildContent(dir);
+    expect(content.topics.length).toBeGreaterThan(0);
+    const early = encodeSnapshot({ ...content, topics: [] });
+    const later = withTopics(early, content.topics);
+    expect(await decodeSnapshot(later)).toEqual(await decodeSnapshot(encodeSnapshot(content)));
+    expect(await decodeTopics(later)).toEqual(content.topics);
+    // The original is untouched: it still has no topics.
+    expect(await decodeTopics(early)).toEqual([]);
+  });
+
   it('GIVEN the worker thread builds the library THEN its snapshot equals the in-process build', async () => {
     const [{ bytes }, { content }] = await Promise.all([buildInWorker(dir), buildContent(dir)]);
     expect(await decodeSnapshot(bytes)).toEqual(await decodeSnapshot(encodeSnapshot(content)));
@@ -143,7 +154,10 @@ describe('persisted index and worker build', () => {
     const direct = await Library.load(dir);
     expect(library.topicsPending).toBe(false);
     expect(library.topicsFor().map((t) => t.name)).toEqual(direct.topics.map((t) => t.name));
-    expect((await readFile(path.join(indexDir, 'library.snapshot'))).length).toBeGreaterThan(0);
+    // The saved snapshot (the early one with the topics added) serves the next start, topics included.
+    const next = await openLibrary(dir, { indexDir, inProcess: true, logger });
+    expect(messages.at(-1)).toBe('library loaded from snapshot');
+    expect(next.topics.map((t) => [t.name, t.points.map((p) => p.citation)])).toEqual(direct.topics.map((t) => [t.name, t.points.map((p) => p.citation)]));
   });
 
   it('GIVEN a stale snapshot and an update callback THEN the stale library answers at once and the fresh one follows', async () => {
