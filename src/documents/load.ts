@@ -2,6 +2,7 @@ import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import type { Doc } from '../types.js';
 import { DocumentError } from './errors.js';
+import { pdfToText, PdfUnreadable } from './pdf.js';
 import { isDocumentExt, parseDocumentDetailed, type ParsedDocument } from './parse.js';
 import { suffixedSlug } from './slug.js';
 
@@ -46,20 +47,12 @@ export function isDocumentPath(relPath: string): boolean {
   const parts = relPath.split('/');
   const name = parts.pop() ?? '';
   if (parts.some((dir) => isIgnoredName(dir, true))) return false;
-  return !isIgnoredName(name, false) && isDocumentExt(extname(name).toLowerCase());
+  return !isIgnoredName(name, false) && isLoadableExt(extname(name).toLowerCase());
 }
 
-/**
- * Files the folder loader does not read but /ingest and `npx dossier ingest`
- * do (they keep a PDF's text layer): listed as skipped, with the way in,
- * rather than ignored in silence.
- */
-export function ingestOnlyReason(relPath: string): string | undefined {
-  const parts = relPath.split('/');
-  const name = parts.pop() ?? '';
-  if (parts.some((dir) => isIgnoredName(dir, true)) || isIgnoredName(name, false)) return undefined;
-  if (extname(name).toLowerCase() !== '.pdf') return undefined;
-  return `${relPath}: PDFs are not read from the data folder; add it with /ingest or \`npx dossier ingest <file>\`, which keep its text layer`;
+/** Text formats the parser reads, and PDFs, read through their text layer first. */
+function isLoadableExt(ext: string): boolean {
+  return isDocumentExt(ext) || ext === '.pdf';
 }
 
 function byPath(a: string, b: string): number {
@@ -67,7 +60,7 @@ function byPath(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function walk(dataDir: string, rel: string, out: string[], logger: WarnLogger | undefined, other: string[] = []): Promise<void> {
+async function walk(dataDir: string, rel: string, out: string[], logger: WarnLogger | undefined): Promise<void> {
   let entries;
   try {
     entries = await readdir(rel === '' ? dataDir : join(dataDir, ...rel.split('/')), { withFileTypes: true });
@@ -90,9 +83,8 @@ async function walk(dataDir: string, rel: string, out: string[], logger: WarnLog
       isDir = false;
     }
     if (isIgnoredName(entry.name, isDir)) continue;
-    if (isDir) await walk(dataDir, relPath, out, logger, other);
+    if (isDir) await walk(dataDir, relPath, out, logger);
     else if (isFile && isDocumentPath(relPath)) out.push(relPath);
-    else if (isFile && ingestOnlyReason(relPath)) other.push(relPath);
   }
 }
 
@@ -111,7 +103,7 @@ function formatMB(bytes: number): string {
 export async function loadDocumentFile(dataDir: string, relPath: string, opts: LoadOptions = {}): Promise<ParsedDocument> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const ext = extname(relPath).toLowerCase();
-  if (!isDocumentExt(ext)) throw new DocumentError(`not a document type (${ext || 'no extension'})`, { path: relPath });
+  if (!isLoadableExt(ext)) throw new DocumentError(`not a document type (${ext || 'no extension'})`, { path: relPath });
   const full = join(dataDir, ...relPath.split('/'));
 
   let bytes: Buffer;
@@ -131,6 +123,9 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
     throw new DocumentError(`file is too large (${formatMB(bytes.length)}; limit ${formatMB(maxBytes)})`, { path: relPath });
   }
 
+  if (ext === '.pdf') return pdfDocument(relPath, bytes);
+  if (!isDocumentExt(ext)) throw new DocumentError(`not a document type (${ext})`, { path: relPath });
+
   let raw: string;
   try {
     raw = utf8.decode(bytes);
@@ -139,6 +134,27 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
   }
 
   const parsed = parseDocumentDetailed({ path: relPath, raw, ext });
+  if (parsed.doc.paragraphs.length === 0) throw new DocumentError('document has no text', { path: relPath });
+  return parsed;
+}
+
+/**
+ * A PDF's text layer as a plain-text document: the title from the PDF's
+ * metadata when it has one (otherwise the first line, as for any .txt), the
+ * slug from the file name. Citations count the paragraphs found in the layer.
+ */
+async function pdfDocument(relPath: string, bytes: Buffer): Promise<ParsedDocument> {
+  let title: string | undefined;
+  let text: string;
+  try {
+    ({ title, text } = await pdfToText(bytes));
+  } catch (err) {
+    if (err instanceof PdfUnreadable) throw new DocumentError(err.message, { path: relPath, cause: err });
+    throw err;
+  }
+  // A front-matter title (JSON is valid YAML) keeps the first paragraph from being taken as the title.
+  const raw = title ? `---\ntitle: ${JSON.stringify(title)}\n---\n${text}` : text;
+  const parsed = parseDocumentDetailed({ path: relPath, raw, ext: '.txt' });
   if (parsed.doc.paragraphs.length === 0) throw new DocumentError('document has no text', { path: relPath });
   return parsed;
 }
@@ -181,8 +197,7 @@ export function assignUniqueSlugs(files: readonly ParsedDocument[], logger?: War
  */
 export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const paths: string[] = [];
-  const ingestOnly: string[] = [];
-  await walk(dataDir, '', paths, opts.logger, ingestOnly);
+  await walk(dataDir, '', paths, opts.logger);
   paths.sort(byPath);
 
   const outcomes: (ParsedDocument | SkippedFile)[] = new Array(paths.length);
@@ -207,8 +222,6 @@ export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Pr
     if ('doc' in o) loaded.push(o);
     else skipped.push(o);
   }
-  for (const path of ingestOnly) skipped.push({ path, reason: ingestOnlyReason(path)! });
-  skipped.sort((a, b) => byPath(a.path, b.path));
   return { docs: assignUniqueSlugs(loaded, opts.logger), skipped };
 }
 

@@ -4,7 +4,7 @@ import { parseFrontMatter, type FrontMatter } from '../documents/frontmatter.js'
 import { htmlToText } from '../documents/html.js';
 import { decodeText } from './decode.js';
 import { IngestRefusal } from './errors.js';
-import { pdfToText } from './pdf.js';
+import { pdfToText, PdfUnreadable } from '../documents/pdf.js';
 import { sniff, type Kind } from './sniff.js';
 
 export interface Converted {
@@ -30,7 +30,9 @@ export async function convert(bytes: Uint8Array, hint: { name?: string; contentT
   const kind = sniff(bytes, hint);
   let converted: Converted;
   if (kind === 'pdf') {
-    const { title, text } = await pdfToText(bytes);
+    const { title, text } = await pdfToText(bytes).catch((err: unknown) => {
+      throw err instanceof PdfUnreadable ? new IngestRefusal(err.message) : err;
+    });
     converted = { kind, ext: '.txt', title, meta: {}, body: text };
   } else {
     const { text } = decodeText(bytes);

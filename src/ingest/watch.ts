@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { DocumentError } from '../documents/errors.js';
-import { ingestOnlyReason, isDocumentPath, isIgnoredName, loadDocumentFile, toDocPath } from '../documents/load.js';
+import { isDocumentPath, isIgnoredName, loadDocumentFile, toDocPath } from '../documents/load.js';
 import type { Logger } from '../log.js';
 import type { Doc } from '../types.js';
 import type { LibraryManager } from './manager.js';
@@ -44,11 +44,7 @@ export function watchDataDir(dataDir: string, manager: LibraryManager, opts: { l
 
   const schedule = (file: string) => {
     const rel = toDocPath(path.relative(dataDir, file));
-    if (!isDocumentPath(rel)) {
-      const reason = ingestOnlyReason(rel);
-      if (reason && existsSync(file)) opts.logger?.warn({ path: rel, reason }, 'document skipped');
-      return;
-    }
+    if (!isDocumentPath(rel)) return;
     pending.add(rel);
     clearTimeout(timer);
     timer = setTimeout(() => {

@@ -15,6 +15,7 @@ import {
 import { parseDocument, parseDocumentDetailed, type DocumentExt } from '../../src/documents/parse.js';
 import { slugify } from '../../src/documents/slug.js';
 import type { Doc } from '../../src/types.js';
+import { makePdf } from '../helpers/pdf.js';
 
 const parse = (path: string, raw: string): Doc =>
   parseDocument({ path, raw, ext: path.slice(path.lastIndexOf('.')) as DocumentExt });
@@ -371,8 +372,8 @@ describe('loading from disk', () => {
     const { docs, skipped } = await loadDocuments(dir);
     expect(docs.map((d) => d.path)).toEqual(['a.md', 'b.txt', 'sub/E.TXT', 'sub/c.html', 'sub/deeper/d.HTM']);
     expect(docs.map((d) => d.slug)).toEqual(['a', 'b', 'e', 'c', 'd']);
-    // A PDF is not silently ignored: the reason names the way in.
-    expect(skipped).toEqual([{ path: 'report.pdf', reason: expect.stringMatching(/^report\.pdf: PDFs are not read from the data folder; add it with \/ingest or `npx dossier ingest <file>`/) }]);
+    // A .pdf is read as one (this one is not really a PDF): skipped with the reason, never silently.
+    expect(skipped).toEqual([{ path: 'report.pdf', reason: 'report.pdf: I could not open that PDF: it is damaged or not really a PDF.' }]);
   });
 
   it('GIVEN invalid UTF-8, an empty document and bad front matter THEN they are skipped with reasons and the rest loads', async () => {
@@ -392,6 +393,16 @@ describe('loading from disk', () => {
       { path: 'empty.md', reason: 'empty.md: document has no text' },
       { path: 'latin1.txt', reason: 'latin1.txt: file is not valid UTF-8 text' },
     ]);
+  });
+
+  it('GIVEN a PDF in the data folder THEN its text layer is a document, slug from the file name; a scan is skipped with the reason', async () => {
+    await put('briefs/Treaty Notes.pdf', makePdf([['Treaty notes', '', 'The treaty was signed in Astana on', 'a cold Tuesday morning.', '', 'Both delegations left before noon.']]));
+    await put('scan.pdf', makePdf([]));
+    const { docs, skipped } = await loadDocuments(dir);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({ slug: 'treaty-notes', path: 'briefs/Treaty Notes.pdf', meta: { title: 'Treaty notes' } });
+    expect(docs[0]!.paragraphs.map((p) => p.text)).toEqual(['The treaty was signed in Astana on a cold Tuesday morning.', 'Both delegations left before noon.']);
+    expect(skipped).toEqual([{ path: 'scan.pdf', reason: expect.stringMatching(/^scan\.pdf: That PDF has no text layer/) }]);
   });
 
   it('GIVEN a UTF-8 BOM THEN it is not part of the text', async () => {
@@ -472,7 +483,8 @@ describe('loading from disk', () => {
     expect(isDocumentPath('a/README.md')).toBe(false);
     expect(isDocumentPath('.drafts/b.md')).toBe(false);
     expect(isDocumentPath('node_modules/x/b.md')).toBe(false);
-    expect(isDocumentPath('a/b.pdf')).toBe(false);
+    expect(isDocumentPath('a/b.pdf')).toBe(true);
+    expect(isDocumentPath('a/b.docx')).toBe(false);
   });
 
   it('GIVEN a missing data directory THEN loading fails loudly', async () => {

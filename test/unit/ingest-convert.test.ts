@@ -126,6 +126,11 @@ describe('convert: PDF', () => {
     ]);
   });
 
+  it('GIVEN a PDF whose paragraphs are all one line, a blank line apart THEN each is its own paragraph', async () => {
+    const pdf = makePdf([['Grain corridor memo', '', 'Wheat shipments through the Caspian corridor doubled.', '', 'Insurers raised premiums.']]);
+    expect((await convert(pdf, { name: 'memo.pdf' })).body.split('\n\n')).toEqual(['Grain corridor memo', 'Wheat shipments through the Caspian corridor doubled.', 'Insurers raised premiums.']);
+  });
+
   it('GIVEN a PDF without any text (a scan) THEN the refusal says so', async () => {
     expect(await refusal(convert(makePdf([]), { name: 'scan.pdf' }))).toContain('no text layer');
   });

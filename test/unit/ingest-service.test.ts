@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startLibraryServices, type LibraryServices } from '../../src/ingest/index.js';
 import { LibraryManager } from '../../src/ingest/manager.js';
 import type { IngestRequest } from '../../src/ingest/service.js';
+import { makePdf } from '../helpers/pdf.js';
 import { Library } from '../../src/library.js';
 import { tempDataDir } from '../helpers/bot.js';
 import { makeDoc } from '../helpers/docs.js';
@@ -124,18 +125,13 @@ describe('watching DATA_DIR', () => {
     await until(() => m.current().doc('field-report') === undefined, 'removed file leaves the library');
   });
 
-  it('GIVEN a PDF dropped in by hand THEN it is not added, and the log says how to add it', async () => {
-    const warnings: { path?: string; reason?: string; msg: string }[] = [];
-    const logger = { info: () => {}, warn: (o: object, msg: string) => warnings.push({ ...o, msg }), error: () => {}, debug: () => {} } as never;
-    await services.watcher?.close();
-    services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false }, { watch: true, logger });
-    await new Promise((r) => setTimeout(r, 200));
-    const before = services.manager.current().docs.length;
-    await writeFile(path.join(dataDir, 'scan.pdf'), '%PDF-1.4 not really');
-    await until(() => warnings.some((w) => w.path === 'scan.pdf'), 'the PDF is reported');
-    expect(warnings.find((w) => w.path === 'scan.pdf')).toMatchObject({ msg: 'document skipped', reason: expect.stringContaining('npx dossier ingest') });
-    expect(services.manager.current().docs).toHaveLength(before);
-    await unlink(path.join(dataDir, 'scan.pdf'));
+  it('GIVEN a PDF dropped in by hand THEN its text layer becomes searchable, and deleting it removes it', async () => {
+    const m = services.manager;
+    await writeFile(path.join(dataDir, 'port-report.pdf'), makePdf([['Port report', '', 'The quay at Gwadar was dredged to fourteen metres.']]));
+    await until(() => m.current().doc('port-report') !== undefined, 'dropped PDF appears');
+    expect(m.current().search('gwadar quay dredged', { limit: 1 }).hits[0]?.point.citation).toBe('port-report#p1');
+    await unlink(path.join(dataDir, 'port-report.pdf'));
+    await until(() => m.current().doc('port-report') === undefined, 'removed PDF leaves the library');
   });
 
   it('GIVEN an ingest while watching THEN the watcher sees the new file without adding it twice', async () => {

@@ -1,4 +1,3 @@
-import { IngestRefusal } from './errors.js';
 
 interface TextItem {
   str: string;
@@ -8,6 +7,11 @@ interface TextItem {
 }
 
 export const MAX_PDF_PAGES = 2000;
+
+/** A PDF that cannot give text: the message says why, in words for the person who added it. */
+export class PdfUnreadable extends Error {
+  override name = 'PdfUnreadable';
+}
 
 /**
  * The text layer of a PDF, one paragraph per line. Lines are joined into a
@@ -23,10 +27,10 @@ export async function pdfToText(bytes: Uint8Array): Promise<{ title?: string; te
     pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
   } catch (err) {
     const reason = (err as Error).name === 'PasswordException' ? 'it is password-protected' : 'it is damaged or not really a PDF';
-    throw new IngestRefusal(`I could not open that PDF: ${reason}.`);
+    throw new PdfUnreadable(`I could not open that PDF: ${reason}.`);
   }
   try {
-    if (pdf.numPages > MAX_PDF_PAGES) throw new IngestRefusal(`That PDF has ${pdf.numPages} pages; the limit is ${MAX_PDF_PAGES}.`);
+    if (pdf.numPages > MAX_PDF_PAGES) throw new PdfUnreadable(`That PDF has ${pdf.numPages} pages; the limit is ${MAX_PDF_PAGES}.`);
     const paragraphs: string[] = [];
     for (let n = 1; n <= pdf.numPages; n++) {
       const page = await pdf.getPage(n);
@@ -35,7 +39,7 @@ export async function pdfToText(bytes: Uint8Array): Promise<{ title?: string; te
       page.cleanup();
     }
     if (!paragraphs.some((p) => /\p{L}/u.test(p))) {
-      throw new IngestRefusal('That PDF has no text layer (it looks like a scan or images only), so there is nothing to quote. Run it through OCR first, or send the text.');
+      throw new PdfUnreadable('That PDF has no text layer (it looks like a scan or images only), so there is nothing to quote. Run it through OCR first, or send the text.');
     }
     const info = (await pdf.getMetadata().catch(() => undefined))?.info as { Title?: unknown } | undefined;
     const title = typeof info?.Title === 'string' && info.Title.trim() ? info.Title.trim() : undefined;
@@ -72,7 +76,9 @@ function pageParagraphs(items: TextItem[]): string[] {
   let paragraph = '';
   lines.forEach((line, i) => {
     const gap = i === 0 ? 0 : Math.abs(lines[i - 1]!.y - line.y);
-    if (paragraph && gap > Math.max(usual * 1.4, line.height * 1.8)) {
+    // When even the usual spacing is a blank line's worth, every line is its own paragraph.
+    const breakAt = usual > line.height * 1.6 ? line.height * 1.6 : Math.max(usual * 1.4, line.height * 1.8);
+    if (paragraph && gap > breakAt) {
       out.push(paragraph);
       paragraph = '';
     }
