@@ -1,5 +1,4 @@
 import { access } from 'node:fs/promises';
-import type { Client } from 'discord.js';
 import { ConfigError, loadConfig, requireDiscord, type Config } from './config.js';
 import { runConsole } from './console/repl.js';
 import { DatabaseError, openDatabase, type Db } from './db/index.js';
@@ -9,12 +8,16 @@ import { loadEnv } from './env.js';
 import type { CommandServices } from './interactions/command.js';
 import { loadCommands } from './interactions/registry.js';
 import { startLibraryServices } from './ingest/index.js';
+import type { LibraryManager } from './ingest/manager.js';
 import { Lifecycle } from './lifecycle/index.js';
 import { installProcessHooks } from './lifecycle/process.js';
 import { createLogger } from './log.js';
 import { databaseWritable } from './observability/checks.js';
 import { openLibrary } from './store/build.js';
 import { recordDigest } from './observability/metrics.js';
+
+/** The answer to every interaction while the library loads (a cold start of a large library takes seconds). */
+const LOADING = 'Dossier is starting and still loading its library; please try again in a few seconds.';
 
 const CONSOLE_BANNER = `Dossier local console: no DISCORD_TOKEN is set, so the slash commands answer here instead.
 Type /help, or try: /search american hegemny · /quote putin-sharif-sco#p3.s2 context:1 · /topics · /summary
@@ -59,32 +62,56 @@ async function main(): Promise<void> {
     lifecycle.onClose({ name: 'database', close: () => void opened.close() });
   }
 
-  // From the saved index when the documents are unchanged (seconds); otherwise built in a worker thread.
-  // The console answers at once, so it waits for topics too; the bot serves searches while topics build.
-  const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: !bot });
-  const getLibrary = () => library;
   const commands = await loadCommands();
-
   if (!bot) {
-    await runConsole({ getLibrary, commands, logger, banner: CONSOLE_BANNER });
+    // From the saved index when the documents are unchanged (seconds); otherwise built in a worker thread.
+    // The console answers at once, so it waits for topics too.
+    const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: true });
+    await runConsole({ getLibrary: () => library, commands, logger, banner: CONSOLE_BANNER });
     return;
   }
   const { token } = requireDiscord(config);
-  const { manager, ingest, watcher } = await startLibraryServices(
+
+  // Online at once: until the library is loaded every interaction is told so
+  // (privately) and /readyz says not ready, rather than Discord reporting that
+  // the application did not respond. The services commands use are filled in
+  // once the library is there; `manager` is set last, which opens the gate.
+  let manager: LibraryManager | undefined;
+  const services: CommandServices = {};
+  const currentLibrary = () => {
+    if (!manager) throw new Error('the library is not loaded yet');
+    return manager.current();
+  };
+  // Loading starts now, alongside the gateway login.
+  const loadingLibrary = openLibrary(config.dataDir, { logger, indexDir: config.indexDir });
+  const { bot: running } = await startService({
+    config,
+    token,
+    getLibrary: currentLibrary,
+    commands,
+    logger,
+    lifecycle,
+    services,
+    checks: [databaseWritable(db!)],
+    loading: () => (manager ? undefined : LOADING),
+  });
+
+  // From the saved index when the documents are unchanged (seconds); otherwise built in a worker
+  // thread, and searches are served while the topics are still being built.
+  const library = await loadingLibrary;
+  if (!lifecycle.accepting) return;
+  const started = await startLibraryServices(
     library,
     { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId },
     { logger, watch: true },
   );
-  const currentLibrary = () => manager.current();
-  if (watcher) lifecycle.onClose({ name: 'data-watcher', close: () => watcher.close() });
-  // The brief service exists before the gateway connects, so a /digest arriving right after READY finds it;
-  // the scheduler skips its ticks until the client is ready.
-  let client: Client | undefined;
-  const digest = startDigest({ db: db!, client: () => client, getLibrary: currentLibrary, logger, onOutcome: recordDigest });
+  if (started.watcher) lifecycle.onClose({ name: 'data-watcher', close: () => started.watcher!.close() });
+  const digest = startDigest({ db: db!, client: running.client, getLibrary: () => started.manager.current(), logger, onOutcome: recordDigest });
   lifecycle.onClose({ name: 'digest-scheduler', close: () => digest.scheduler.stop() });
-  const services: CommandServices = { ingest, digest: digest.service };
-  const { bot: running } = await startService({ config, token, getLibrary: currentLibrary, commands, logger, lifecycle, services, checks: [databaseWritable(db!)] });
-  client = running.client;
+  services.ingest = started.ingest;
+  services.digest = digest.service;
+  manager = started.manager;
+  logger.info({ documents: library.docs.length }, 'library ready: answering commands');
 }
 
 await main();

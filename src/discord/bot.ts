@@ -21,6 +21,8 @@ export interface BotOptions {
   ws?: WebSocketOptions;
   /** Core services for commands that change state (ingest, forget). */
   services?: CommandServices;
+  /** While the library loads, the answer to every interaction (see InteractionDeps). */
+  loading?: () => string | undefined;
 }
 
 export interface Bot {
@@ -30,7 +32,7 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-export async function startBot({ token, apiUrl, getLibrary, commands, logger, lifecycle, cooldowns, ws, services }: BotOptions): Promise<Bot> {
+export async function startBot({ token, apiUrl, getLibrary, commands, logger, lifecycle, cooldowns, ws, services, loading }: BotOptions): Promise<Bot> {
   const client = new Client({
     // Slash commands arrive as interactions: no message-content or member intents needed.
     intents: [GatewayIntentBits.Guilds],
@@ -38,7 +40,7 @@ export async function startBot({ token, apiUrl, getLibrary, commands, logger, li
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
     ...(ws ? { ws } : {}),
   });
-  const handle = createInteractionHandler({ getLibrary, commands, logger, lifecycle, cooldowns, services });
+  const handle = createInteractionHandler({ getLibrary, commands, logger, lifecycle, cooldowns, services, loading });
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.ShardDisconnect, (event, shard) => logger.warn({ shard, code: event.code }, 'gateway disconnected'));

@@ -32,6 +32,12 @@ export interface InteractionDeps {
   cooldowns?: Cooldowns;
   /** Core services for commands that change state (ingest, forget). */
   services?: CommandServices;
+  /**
+   * While the library is still loading, what to tell the asker (undefined once
+   * it is ready): the bot is online from the start and says so, rather than
+   * letting Discord report that the application did not respond.
+   */
+  loading?: () => string | undefined;
 }
 
 export const RESTARTING = 'Dossier is restarting; please try again in a moment.';
@@ -196,6 +202,13 @@ export function createInteractionHandler(deps: InteractionDeps) {
         outcome = 'shutting_down';
         if (interaction.isAutocomplete()) await interaction.respond([]);
         else if (interaction.isRepliable()) await interaction.reply(toReplyOptions({ content: RESTARTING, ephemeral: true }));
+        return;
+      }
+      const loading = deps.loading?.();
+      if (loading !== undefined) {
+        outcome = 'loading';
+        if (interaction.isAutocomplete()) await interaction.respond([]);
+        else if (interaction.isRepliable()) await interaction.reply(toReplyOptions({ content: loading, ephemeral: true }));
         return;
       }
       const work = async () => {

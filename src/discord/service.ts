@@ -22,6 +22,8 @@ export interface ServiceOptions {
   checks?: ReadinessCheck[];
   ws?: Parameters<typeof startBot>[0]['ws'];
   services?: Parameters<typeof startBot>[0]['services'];
+  /** While the library loads: the answer to every interaction; `/readyz` says not ready meanwhile. */
+  loading?: () => string | undefined;
 }
 
 /**
@@ -30,12 +32,14 @@ export interface ServiceOptions {
  */
 export async function startService(opts: ServiceOptions): Promise<{ bot: Bot; healthUrl?: string }> {
   const { config, getLibrary, logger, lifecycle } = opts;
+  const loaded = () => opts.loading?.() === undefined;
   trackIndexSize(() => {
+    if (!loaded()) return { documents: 0, points: 0 };
     const library = getLibrary();
     return { documents: library.docs.length, points: library.points.length };
   });
   const cooldowns = new Cooldowns({ ...config.cooldowns, commands: EXPENSIVE_COMMANDS });
-  const bot = await startBot({ token: opts.token, apiUrl: config.apiUrl, getLibrary, commands: opts.commands, logger, lifecycle, cooldowns, ws: opts.ws, services: opts.services });
+  const bot = await startBot({ token: opts.token, apiUrl: config.apiUrl, getLibrary, commands: opts.commands, logger, lifecycle, cooldowns, ws: opts.ws, services: opts.services, loading: opts.loading });
   lifecycle.onClose({ name: 'discord', close: () => bot.stop() });
   if (!config.health) return { bot };
   const health = await startHealthServer({
@@ -44,7 +48,7 @@ export async function startService(opts: ServiceOptions): Promise<{ bot: Bot; he
     logger,
     checks: [
       { name: 'gateway', check: () => ({ ok: bot.client.isReady() && lifecycle.accepting, detail: lifecycle.accepting ? undefined : 'shutting down' }) },
-      { name: 'library', check: () => ({ ok: true, detail: `${getLibrary().docs.length} documents` }) },
+      { name: 'library', check: () => (loaded() ? { ok: true, detail: `${getLibrary().docs.length} documents` } : { ok: false, detail: 'loading' }) },
       ...(opts.checks ?? []),
     ],
   });

@@ -13,7 +13,7 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 
 const interactions = new Counter({
   name: 'dossier_interactions_total',
-  help: 'Interactions handled, by command and outcome (ok; refused: no permission; rejected: input the bot cannot act on; cooldown; error; shutting_down).',
+  help: 'Interactions handled, by command and outcome (ok; refused: no permission; rejected: input the bot cannot act on; cooldown; loading: the library was not loaded yet; error; shutting_down).',
   labelNames: ['command', 'outcome'] as const,
   registers: [registry],
 });

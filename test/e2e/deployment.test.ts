@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES } from '../../src/config.js';
 import { startFakeDiscord } from '../fake-discord/server.js';
 import { REPO } from '../helpers/bot.js';
+import { untilAnswering } from '../helpers/loading.js';
 
 const run = promisify(execFile);
 const read = (file: string) => readFile(path.join(REPO, file), 'utf8');
@@ -106,7 +107,7 @@ describe('Dockerfile', () => {
       const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
       try {
         await fake.waitForGatewayReady(20_000);
-        const res = await fake.sendCommand('sources', {});
+        const { res } = await untilAnswering(fake);
         expect(res.final()?.content).toContain('putin-sharif-sco');
       } finally {
         child.kill('SIGTERM');

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/server.js';
 import { registerCommands, REPO, tempDataDir } from '../helpers/bot.js';
+import { untilAnswering } from '../helpers/loading.js';
 
 const SLUG = 'putin-sharif-sco';
 let cleanup: (() => Promise<void>)[] = [];
@@ -55,13 +56,9 @@ describe('SIGTERM', () => {
     cleanup.push(() => fake.close(), () => rm(dataDir, { recursive: true, force: true }));
     await registerCommands(fake);
     const { child, output } = await startProcess(fake, dataDir);
-    // The daily brief is wired just after the gateway connects; wait until /digest answers from the database.
+    // Online first, answering once the library (and with it the daily brief's service) is ready.
+    await untilAnswering(fake);
     const MANAGE_GUILD = String(1n << 5n);
-    for (let i = 0; i < 50; i++) {
-      const show = await fake.sendCommand('digest', {}, { subcommand: 'show', permissions: MANAGE_GUILD });
-      if (!/not available here/.test(show.final()?.content ?? '')) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
 
     // Hold each answer at Discord's door so all of them are in flight when the signal lands.
     fake.delayNext({ method: 'POST', pathPrefix: '/interactions/' }, 1_500, 4);
