@@ -84,6 +84,8 @@ async function main(): Promise<void> {
   };
   // Loading starts now, alongside the gateway login.
   const loadingLibrary = openLibrary(config.dataDir, { logger, indexDir: config.indexDir });
+  // Awaited below; this only keeps an early failure from counting as unhandled while the gateway connects.
+  loadingLibrary.catch(() => {});
   const { bot: running } = await startService({
     config,
     token,
