@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDocuments } from '../src/documents/load.js';
 import type { Doc } from '../src/types.js';
-import { rng } from './queries.js';
+import { seededRandom } from '../src/random.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Next to the repository, so it works from any clone sitting beside `shared/`. */
@@ -22,7 +22,7 @@ export function sentenceCount(docs: readonly Doc[]): number {
 
 /** Whole documents in a seeded order until at least `sentences` sentences; path order kept inside the subset. */
 export function subset(docs: readonly Doc[], sentences: number, seed: number): Doc[] {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const order = docs.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

@@ -22,7 +22,8 @@ import type { Doc } from '../src/types.js';
 import { startFakeDiscord } from '../test/fake-discord/server.js';
 import { registerCommands } from '../test/helpers/bot.js';
 import { DEFAULT_CORPUS, loadCorpus } from './corpus.js';
-import { generateQueries, rng } from './queries.js';
+import { seededRandom } from '../src/random.js';
+import { generateQueries } from './queries.js';
 
 export interface LoadOptions {
   documents?: number;
@@ -65,7 +66,7 @@ const MIX: [Kind, number][] = [
 async function buildDocs(count: number, corpus: string, seed: number): Promise<Doc[]> {
   const base = existsSync(corpus) ? await loadCorpus(corpus) : synthetic(Math.min(count, 2_000), seed);
   const docs = base.slice(0, count);
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   for (let i = 0; docs.length < count; i++) {
     const src = base[Math.floor(rand() * base.length)]!;
     const shift = src.paragraphs.length > 1 ? 1 + Math.floor(rand() * (src.paragraphs.length - 1)) : 0;
@@ -77,7 +78,7 @@ async function buildDocs(count: number, corpus: string, seed: number): Promise<D
 
 /** Memos in a made-up language with a Zipf-like vocabulary, so search work resembles real text. */
 function synthetic(count: number, seed: number): Doc[] {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const syllables = 'ka lo mi ne ru ta vo shi pe da gri zan tor bel fu mor'.split(' ');
   const vocabulary = Array.from({ length: 5_000 }, () =>
     Array.from({ length: 2 + Math.floor(rand() * 2) }, () => syllables[Math.floor(rand() * syllables.length)]!).join(''),
@@ -122,7 +123,7 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
   await bot.ready;
   await registerCommands(fake);
 
-  const rand = rng(seed + 1);
+  const rand = seededRandom(seed + 1);
   const userIds = Array.from({ length: users }, (_, i) => fake.addUser(undefined, `analyst${i}`));
   const queries = generateQueries(library.points, Math.ceil(interactions * 0.4) + 10, seed);
   const sentences = library.points.filter((p) => p.kind === 'sentence');

@@ -5,6 +5,7 @@
  * if still being typed.
  */
 import { isStopword, words } from '../src/text/normalize.js';
+import { seededRandom } from '../src/random.js';
 import type { Point } from '../src/types.js';
 
 export type Variant = 'exact' | 'typo' | 'reordered';
@@ -16,18 +17,6 @@ export interface BenchQuery {
   target: Point;
   /** The window's folded words: any passage containing them in a row is an equally right answer. */
   window: string[];
-}
-
-/** mulberry32: small, fast and the same on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
@@ -62,7 +51,7 @@ function shuffled<T>(items: readonly T[], rand: () => number): T[] {
 
 /** `count` windows (so 3 × count queries) from the given sentences. */
 export function generateQueries(points: readonly Point[], count: number, seed: number, windowSize = 4): BenchQuery[] {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const sentences = points.filter((p) => p.kind === 'sentence' && p.text.length >= 40);
   const out: BenchQuery[] = [];
   for (let attempts = 0; out.length < count * 3 && attempts < count * 50; attempts++) {

@@ -8,29 +8,18 @@
  * library until the JIT has compiled it.
  */
 import { pointsOf } from '../points.js';
+import { seededRandom } from '../random.js';
 import type { Doc, Paragraph } from '../types.js';
 import { pacer } from './pace.js';
 import { libraryFromContent } from './restore.js';
 import { SegmentedIndex } from './segmented.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 
-/** Deterministic pseudo-random numbers (mulberry32), so every start primes the same way. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SYLLABLES = ['ka', 'ro', 'mi', 'sen', 'tal', 'ver', 'lo', 'dun', 'pre', 'sta', 'ni', 'gor', 'el', 'bar', 'qui', 'fen', 'ast', 'ol', 'tri', 'mé'];
 
 /** A made-up library of `docs` documents with a Zipf-like vocabulary, accents and curly quotes like real text. */
 export function primerDocs(docs = 6, seed = 7): Doc[] {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const vocabulary: string[] = [];
   for (let i = 0; i < 600; i++) {
     let w = '';
@@ -78,7 +67,7 @@ export async function primeSearchCode(rounds = 6): Promise<{ searches: number; e
   const index = SegmentedIndex.build(points);
   await pace.pause();
   const bytes = encodeSnapshot({ key: 'prime', docs, index: { data: index.segments[0]!.data, docSlugs: [...index.docSlugs] }, topics: [], summaries: [] });
-  const rand = random(11);
+  const rand = seededRandom(11);
   for (let round = 0; round < rounds; round++) {
     const library = await libraryFromContent(await decodeSnapshot(bytes));
     const sentences = library.points.filter((p) => p.kind === 'sentence');
