@@ -7,11 +7,12 @@
  * points, index hand-over, searches, completions — over a small made-up
  * library until the JIT has compiled it.
  */
+import { formatCitation } from '../citations.js';
 import { pointsOf } from '../points.js';
 import { seededRandom } from '../random.js';
 import type { Doc, Paragraph } from '../types.js';
 import { pacer } from './pace.js';
-import { libraryFromContent } from './restore.js';
+import { libraryFromContent, userQuery } from './restore.js';
 import { SegmentedIndex } from './segmented.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 
@@ -73,15 +74,15 @@ export async function primeSearchCode(rounds = 6): Promise<{ searches: number; e
     const sentences = library.points.filter((p) => p.kind === 'sentence');
     for (let i = 0; i < 40; i++) {
       const source = sentences[Math.floor(rand() * sentences.length)]!;
-      const words = source.text.split(' ').slice(1, 5);
-      // Exact, one typo per word, and reordered with the last word being typed: the paths a user takes.
-      const q = i % 3 === 0 ? words.join(' ') : i % 3 === 1 ? words.map((w) => w.slice(0, -1)).join(' ') : words.reverse().join(' ').slice(0, -2);
+      const q = userQuery(source.text.split(' ').slice(1, 5), i);
       const hits = library.store.search(q, { limit: i % 2 ? 25 : 5 }).hits;
       library.store.complete(q, 10);
       searches++;
       if (i % 3 === 0) {
         exact++;
-        if (hits.some((h) => h.point.id === source.id || h.point.citation === source.citation.replace(/\.s\d+$/, ''))) found++;
+        // The sentence, or its paragraph standing for it.
+        const paragraph = formatCitation({ doc: source.doc, paragraph: source.paragraph });
+        if (hits.some((h) => h.point.id === source.id || h.point.citation === paragraph)) found++;
       }
       await pace.pause();
     }

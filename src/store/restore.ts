@@ -48,6 +48,13 @@ export async function libraryFromContent(content: SnapshotContent): Promise<Libr
   return new Library(content.docs, content.curated, { points, store, topics, summaries, byDoc });
 }
 
+/** The words asked the `i`-th of three ways a user does: exact, one typo per word, reordered with the last word being typed. */
+export function userQuery(words: readonly string[], i: number): string {
+  if (i % 3 === 0) return words.join(' ');
+  if (i % 3 === 1) return words.map((w) => w.slice(0, -1)).join(' ');
+  return [...words].reverse().join(' ').slice(0, -2);
+}
+
 /**
  * The first searches of a process run unoptimised code, which over a large
  * index can hold the event loop for 100 ms or more. Warming up on the real
@@ -73,8 +80,7 @@ async function warmUp(store: InMemoryPointStore, points: readonly Point[], pace:
   }
   const sentences = points.slice(0, 1000).filter((p) => p.kind === 'sentence');
   for (let i = 0; i < 30 && sentences.length > 0; i++) {
-    const words = sentences[(i * 37) % sentences.length]!.text.split(/\s+/).slice(1, 5);
-    queries.push(i % 3 === 0 ? words.join(' ') : i % 3 === 1 ? words.map((w) => w.slice(0, -1)).join(' ') : words.reverse().join(' ').slice(0, -2));
+    queries.push(userQuery(sentences[(i * 37) % sentences.length]!.text.split(/\s+/).slice(1, 5), i));
   }
   for (const [i, q] of queries.entries()) {
     store.search(q, { limit: i % 2 ? 25 : 5 });
