@@ -175,12 +175,8 @@ const COPY_CHUNK = 4 << 20;
 export async function decodeSnapshot(bytes: Uint8Array): Promise<SnapshotContent> {
   const found = readHeader(bytes);
   if (!found) throw new Error('not a Dossier snapshot of this version');
-  const { header, base } = found;
-  const section = (name: string) => {
-    const s = header.sections[name];
-    if (!s || base + s[0] + s[1] > bytes.byteLength) throw new Error(`snapshot section ${name} is missing or truncated`);
-    return { buffer: bytes.buffer, offset: bytes.byteOffset + base + s[0], length: s[1] };
-  };
+  const { header } = found;
+  const section = (name: string) => sectionOf(bytes, found, name);
   const text = (name: string) => {
     const { offset, length } = section(name);
     return Buffer.from(bytes.buffer, offset, length).toString('utf8');
@@ -218,9 +214,15 @@ export async function decodeSnapshot(bytes: Uint8Array): Promise<SnapshotContent
 /** Only the topics of a snapshot (the documents and index are already loaded). */
 export async function decodeTopics(bytes: Uint8Array): Promise<StoredTopic[]> {
   const found = readHeader(bytes);
-  const at = found?.header.sections.topics;
-  if (!found || !at || found.base + at[0] + at[1] > bytes.byteLength) throw new Error('not a Dossier snapshot of this version');
-  return jsonLines({ offset: bytes.byteOffset + found.base + at[0], length: at[1], buffer: bytes.buffer }, pacer(), (t: StoredTopic) => t);
+  if (!found) throw new Error('not a Dossier snapshot of this version');
+  return jsonLines(sectionOf(bytes, found, 'topics'), pacer(), (t: StoredTopic) => t);
+}
+
+/** Where a named section's bytes are; throws when the header lacks it or the file is shorter than it says. */
+function sectionOf(bytes: Uint8Array, { header, base }: { header: Header; base: number }, name: string) {
+  const s = header.sections[name];
+  if (!s || base + s[0] + s[1] > bytes.byteLength) throw new Error(`snapshot section ${name} is missing or truncated`);
+  return { buffer: bytes.buffer, offset: bytes.byteOffset + base + s[0], length: s[1] };
 }
 
 /**
