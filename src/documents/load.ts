@@ -3,7 +3,7 @@ import { extname, join, sep } from 'node:path';
 import type { Doc } from '../types.js';
 import { DocumentError } from './errors.js';
 import { pdfToText, PdfUnreadable } from './pdf.js';
-import { isDocumentExt, parseDocumentDetailed, type ParsedDocument } from './parse.js';
+import { isDocumentExt, parseDocumentDetailed, type DocumentExt, type ParsedDocument } from './parse.js';
 import { suffixedSlug } from './slug.js';
 
 export interface WarnLogger {
@@ -51,7 +51,7 @@ export function isDocumentPath(relPath: string): boolean {
 }
 
 /** Text formats the parser reads, and PDFs, read through their text layer first. */
-function isLoadableExt(ext: string): boolean {
+function isLoadableExt(ext: string): ext is DocumentExt | '.pdf' {
   return isDocumentExt(ext) || ext === '.pdf';
 }
 
@@ -123,27 +123,28 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
     throw new DocumentError(`file is too large (${formatMB(bytes.length)}; limit ${formatMB(maxBytes)})`, { path: relPath });
   }
 
-  if (ext === '.pdf') return pdfDocument(relPath, bytes);
-  if (!isDocumentExt(ext)) throw new DocumentError(`not a document type (${ext})`, { path: relPath });
-
-  let raw: string;
-  try {
-    raw = utf8.decode(bytes);
-  } catch (err) {
-    throw new DocumentError('file is not valid UTF-8 text', { path: relPath, cause: err });
-  }
-
-  const parsed = parseDocumentDetailed({ path: relPath, raw, ext });
+  // A PDF is parsed as the plain text of its text layer.
+  const raw = ext === '.pdf' ? await pdfText(relPath, bytes) : utf8Text(relPath, bytes);
+  const parsed = parseDocumentDetailed({ path: relPath, raw, ext: ext === '.pdf' ? '.txt' : ext });
   if (parsed.doc.paragraphs.length === 0) throw new DocumentError('document has no text', { path: relPath });
   return parsed;
 }
 
+function utf8Text(relPath: string, bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch (err) {
+    throw new DocumentError('file is not valid UTF-8 text', { path: relPath, cause: err });
+  }
+}
+
 /**
- * A PDF's text layer as a plain-text document: the title from the PDF's
- * metadata when it has one (otherwise the first line, as for any .txt), the
- * slug from the file name. Citations count the paragraphs found in the layer.
+ * A PDF's text layer as the raw text of a plain-text document: the title from
+ * the PDF's metadata when it has one (otherwise the first line, as for any
+ * .txt), the slug from the file name. Citations count the paragraphs found in
+ * the layer.
  */
-async function pdfDocument(relPath: string, bytes: Buffer): Promise<ParsedDocument> {
+async function pdfText(relPath: string, bytes: Buffer): Promise<string> {
   let title: string | undefined;
   let text: string;
   try {
@@ -153,10 +154,7 @@ async function pdfDocument(relPath: string, bytes: Buffer): Promise<ParsedDocume
     throw err;
   }
   // A front-matter title (JSON is valid YAML) keeps the first paragraph from being taken as the title.
-  const raw = title ? `---\ntitle: ${JSON.stringify(title)}\n---\n${text}` : text;
-  const parsed = parseDocumentDetailed({ path: relPath, raw, ext: '.txt' });
-  if (parsed.doc.paragraphs.length === 0) throw new DocumentError('document has no text', { path: relPath });
-  return parsed;
+  return title ? `---\ntitle: ${JSON.stringify(title)}\n---\n${text}` : text;
 }
 
 /**
