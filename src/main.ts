@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, requireDiscord, type Config } from './config.j
 import { runConsole } from './console/repl.js';
 import { DatabaseError, openDatabase, type Db } from './db/index.js';
 import { startDigest } from './discord/digest.js';
+import { LOADING } from './discord/interactions.js';
 import { startService } from './discord/service.js';
 import { loadEnv } from './env.js';
 import type { CommandServices } from './interactions/command.js';
@@ -15,9 +16,6 @@ import { createLogger } from './log.js';
 import { databaseWritable } from './observability/checks.js';
 import { openLibrary } from './store/build.js';
 import { recordDigest } from './observability/metrics.js';
-
-/** The answer to every interaction while the library loads (a cold start of a large library takes seconds). */
-const LOADING = 'Dossier is starting and still loading its library; please try again in a few seconds.';
 
 const CONSOLE_BANNER = `Dossier local console: no DISCORD_TOKEN is set, so the slash commands answer here instead.
 Type /help, or try: /search american hegemny · /quote putin-sharif-sco#p3.s2 context:1 · /topics · /summary

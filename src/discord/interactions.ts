@@ -41,6 +41,8 @@ export interface InteractionDeps {
 }
 
 export const RESTARTING = 'Dossier is restarting; please try again in a moment.';
+/** The answer to every interaction while the library loads (a cold start of a large library takes seconds). */
+export const LOADING = 'Dossier is starting and still loading its library; please try again in a few seconds.';
 
 /** Flattens Discord's option tree (subcommand → options) into name → value. */
 function optionValues(options: readonly CommandInteractionOption[]): { subcommand?: string; values: Record<string, OptionValue> } {

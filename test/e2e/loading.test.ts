@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOADING } from '../../src/discord/interactions.js';
 import { startService } from '../../src/discord/service.js';
 import { loadCommands } from '../../src/interactions/registry.js';
 import { Library } from '../../src/library.js';
@@ -9,7 +10,6 @@ import { registerCommands, tempDataDir } from '../helpers/bot.js';
 import { untilAnswering } from '../helpers/loading.js';
 import { FAST_IDENTIFY, memoryLogger } from '../helpers/service.js';
 
-const LOADING = 'Dossier is starting and still loading its library; please try again in a few seconds.';
 let fake: FakeDiscord;
 let dataDir: string;
 let lifecycle: Lifecycle;

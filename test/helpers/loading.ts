@@ -1,3 +1,4 @@
+import { LOADING } from '../../src/discord/interactions.js';
 import type { FakeDiscord } from '../fake-discord/server.js';
 
 /**
@@ -12,7 +13,7 @@ export async function untilAnswering(fake: FakeDiscord, timeoutMs = 20_000) {
   for (;;) {
     const res = await fake.sendCommand('sources', {});
     const content = res.final()?.content ?? '';
-    if (!content.includes('still loading its library')) return { res, loading };
+    if (content !== LOADING) return { res, loading };
     if (!res.ephemeral) throw new Error('a "still loading" answer was public');
     loading++;
     if (Date.now() > until) throw new Error(`still loading after ${timeoutMs} ms`);
