@@ -23,7 +23,7 @@ export interface ServiceOptions {
   ws?: Parameters<typeof startBot>[0]['ws'];
   services?: Parameters<typeof startBot>[0]['services'];
   /** While the library loads: the answer to every interaction; `/readyz` says not ready meanwhile. */
-  loading?: () => string | undefined;
+  loading?: Parameters<typeof startBot>[0]['loading'];
 }
 
 /**
