@@ -200,17 +200,13 @@ export function createInteractionHandler(deps: InteractionDeps) {
     });
     let outcome = 'ok';
     try {
-      if (deps.lifecycle && !deps.lifecycle.accepting) {
-        outcome = 'shutting_down';
-        if (interaction.isAutocomplete()) await interaction.respond([]);
-        else if (interaction.isRepliable()) await interaction.reply(toReplyOptions({ content: RESTARTING, ephemeral: true }));
-        return;
-      }
+      // Turned away, privately, while shutting down or still loading: autocomplete just gets no choices.
       const loading = deps.loading?.();
-      if (loading !== undefined) {
-        outcome = 'loading';
+      const away = deps.lifecycle && !deps.lifecycle.accepting ? { outcome: 'shutting_down', content: RESTARTING } : loading !== undefined ? { outcome: 'loading', content: loading } : undefined;
+      if (away) {
+        outcome = away.outcome;
         if (interaction.isAutocomplete()) await interaction.respond([]);
-        else if (interaction.isRepliable()) await interaction.reply(toReplyOptions({ content: loading, ephemeral: true }));
+        else if (interaction.isRepliable()) await interaction.reply(toReplyOptions({ content: away.content, ephemeral: true }));
         return;
       }
       const work = async () => {
