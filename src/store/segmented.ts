@@ -228,12 +228,15 @@ export class SegmentedIndex {
     return out;
   }
 
+  /**
+   * Whether the point belongs to a document still in the library. A point no
+   * segment holds was dropped when deltas were merged, which happens only to
+   * removed documents: it is not live.
+   */
   isLive(point: Point): boolean {
     if (this.removed.size === 0) return true;
-    const para = this.paragraphOf[point.id]!;
-    const loc = this.locate(para);
-    if (!loc) return true;
-    return !this.removed.has(this.segments[loc.seg]!.data.sentenceDoc[loc.first]!);
+    const loc = this.locate(this.paragraphOf[point.id]!);
+    return loc !== undefined && !this.removed.has(this.segments[loc.seg]!.data.sentenceDoc[loc.first]!);
   }
 
   paragraphIdOf(id: number): number {
