@@ -1,7 +1,7 @@
 /**
  * Per-user and per-guild limits on the commands that cost real CPU (search,
  * summaries). In-process state: with several shards each process keeps its
- * own, which is documented under "Scaling out" in the README.
+ * own, which is documented in docs/scaling.md.
  */
 export interface CooldownSettings {
   /** Seconds a user waits between two expensive commands; 0 turns it off. */
