@@ -5,10 +5,13 @@
  * Method: centroid scoring (Radev et al. 2004). Each sentence is a unit TF-IDF
  * vector over content words (folded, stopwords dropped, plurals and possessives
  * stripped); its centrality is its dot product with the centroid of the others,
- * i.e. its summed cosine similarity to them. Off-subject sentences rank last, a
- * position prior favours a document's early sentences (news and analysis state
- * their point first), and greedy selection skips any sentence too similar to one
- * already chosen. Tuning and figures: bench/summary-eval.ts.
+ * i.e. its summed cosine similarity to them, with agreement across paragraphs
+ * counting more than with a sentence's own neighbours. Off-subject sentences and
+ * pointers to other pieces rank last; a position prior favours early sentences
+ * only as far as the text reads like news (centrality falling with position),
+ * so an analysis piece is summarised by the argument it keeps returning to, not
+ * its opening. Greedy selection skips any sentence too similar to one already
+ * chosen. Tuning and figures: bench/summary-eval.ts, docs/summaries.md.
  */
 import type { Point } from '../types.js';
 import { isSummarizable } from './filter.js';
@@ -26,8 +29,9 @@ export interface SummarizeOptions {
   idf?: (term: string) => number;
   /**
    * 0..1: how much a sentence's rank within its document counts against its
-   * centrality. Defaults to DOCUMENT_POSITION_WEIGHT, right for summarising documents;
-   * topic summaries, whose members are already on one subject, want less.
+   * centrality. Defaults to DOCUMENT_POSITION_WEIGHT scaled by how news-like the
+   * candidates read (0 for an argument, all of it for an inverted pyramid);
+   * topic summaries, whose members are already on one subject, pass a fixed one.
    */
   positionWeight?: number;
 }
@@ -205,21 +209,14 @@ export function summarize(candidates: readonly Point[], opts: SummarizeOptions =
     return r;
   });
 
-  // Sum of unit vectors: its dot with a sentence, less the sentence's own 1, is the
-  // sum of its cosines to the other candidates (degree centrality), so an aside that
-  // shares nothing scores 0 and length alone earns nothing.
-  const centroid: Vector = new Map();
-  for (const v of vectors) for (const [t, w] of v) centroid.set(t, (centroid.get(t) ?? 0) + w);
-  const centrality = vectors.map((v) => Math.max(0, dot(v, centroid) - (v.size > 0 ? 1 : 0)));
+  const centrality = centralities(pool.map((c) => c.point), vectors);
   const best = centrality.reduce((m, c) => Math.max(m, c), 0) || 1;
+  const norm = centrality.map((c, i) => (c / best) * (refersElsewhere(pool[i]!.point.text) ? REFERENCE_PENALTY : 1));
 
-  const pw = Math.min(1, Math.max(0, opts.positionWeight ?? DOCUMENT_POSITION_WEIGHT));
+  const pw = Math.min(1, Math.max(0, opts.positionWeight ?? DOCUMENT_POSITION_WEIGHT * newsLike(pool.map((c) => c.point.doc), rank, norm)));
   const scored = pool.map((_, i) => ({
     i,
-    score:
-      (centrality[i]! / best < ON_SUBJECT ? -1 : 0) +
-      (1 - pw) * (centrality[i]! / best) +
-      pw / (1 + rank[i]! / POSITION_SCALE),
+    score: (norm[i]! < ON_SUBJECT ? -1 : 0) + (1 - pw) * norm[i]! + pw / (1 + rank[i]! / POSITION_SCALE),
   }));
   scored.sort((a, b) => b.score - a.score || a.i - b.i);
 
@@ -239,4 +236,103 @@ export function summarize(candidates: readonly Point[], opts: SummarizeOptions =
   return chosen
     .sort((a, b) => pool[a]!.order - pool[b]!.order)
     .map((i) => pool[i]!.point);
+}
+
+/**
+ * A sentence that points to another piece ("which was analyzed here", "the
+ * preceding hyperlinked piece", "the transcript that can be read here") is about
+ * the author's other writing as much as about the subject: it stays available,
+ * but at this share of its centrality.
+ */
+const REFERENCE_PENALTY = 0.5;
+// "here" standing for a link: after a verb of writing or reading, or before "at the time"/"in March".
+const REFERENCE =
+  /\b(?:hyperlinked|(?:analy[sz]ed|explained|discussed|argued|covered|detailed|written|elaborated|read|seen|found|predicted|touched upon|mentioned)\s+(?:about\s+)?here\b|(?:preceding|previous|aforementioned|linked|above|earlier)\s+(?:piece|article|analysis|report|post))/i;
+
+export function refersElsewhere(text: string): boolean {
+  return REFERENCE.test(text);
+}
+
+/** Weight of a cosine to a sentence of the same paragraph, against 1 for one elsewhere in the document. */
+const SAME_PARAGRAPH = 0.3;
+
+/**
+ * Each sentence's summed cosine to the other candidates (degree centrality, via
+ * the sum of unit vectors: an aside that shares nothing scores 0, and length
+ * alone earns nothing). Neighbours in one paragraph share words by construction
+ * ("They last met … at the 2022 SCO Summit" after "… this week's SCO Summit"),
+ * so where a document has paragraphs, agreement across paragraphs counts more:
+ * the sentences an argument keeps returning to are its thesis.
+ */
+function centralities(points: readonly Point[], vectors: readonly Vector[]): number[] {
+  const centroid: Vector = new Map();
+  const paragraphs = new Map<string, Vector>();
+  const paraKey = (p: Point) => `${p.doc}\u0000${p.paragraph}`;
+  vectors.forEach((v, i) => {
+    let para = paragraphs.get(paraKey(points[i]!));
+    if (!para) paragraphs.set(paraKey(points[i]!), (para = new Map()));
+    for (const [t, w] of v) {
+      centroid.set(t, (centroid.get(t) ?? 0) + w);
+      para.set(t, (para.get(t) ?? 0) + w);
+    }
+  });
+  // One paragraph per document (a feed item, the evaluation's articles): nothing to discount.
+  const discount = paragraphs.size > new Set(points.map((p) => p.doc)).size ? 1 - SAME_PARAGRAPH : 0;
+  return vectors.map((v, i) => {
+    const self = v.size > 0 ? 1 : 0;
+    const all = dot(v, centroid) - self;
+    const own = dot(v, paragraphs.get(paraKey(points[i]!))!) - self;
+    return Math.max(0, all - discount * own);
+  });
+}
+
+/**
+ * 0..1: how news-like the candidates read, i.e. whether centrality falls with
+ * position (an inverted pyramid: a lead the rest elaborates). Analysis builds
+ * its argument across the piece, so there position earns nothing.
+ */
+/**
+ * Correlation of centrality with earliness below which a document gets no
+ * position prior, and above which it gets all of it. CNN/DailyMail articles
+ * sit at a median of 0.28 (a quarter under 0.12); the bundled analysis piece,
+ * once its pointers to other pieces are discounted, at 0.0. With the ramp at
+ * 0.1–0.3 the news sample keeps its figures (bench/summary-eval.ts).
+ */
+const NEWS_CORRELATION = [0.1, 0.3] as const;
+
+function newsLike(docs: readonly string[], rank: readonly number[], norm: readonly number[]): number {
+  // Spearman-like: correlation between -rank and centrality, per document, averaged by size.
+  const byDoc = new Map<string, number[]>();
+  docs.forEach((d, i) => {
+    const list = byDoc.get(d) ?? [];
+    list.push(i);
+    byDoc.set(d, list);
+  });
+  let sum = 0;
+  let weight = 0;
+  for (const idx of byDoc.values()) {
+    if (idx.length < 4) continue;
+    const xs = idx.map((i) => -rank[i]!);
+    const ys = idx.map((i) => norm[i]!);
+    const r = correlation(xs, ys);
+    sum += r * idx.length;
+    weight += idx.length;
+  }
+  const r = weight > 0 ? sum / weight : 1;
+  return Math.min(1, Math.max(0, (r - NEWS_CORRELATION[0]) / (NEWS_CORRELATION[1] - NEWS_CORRELATION[0])));
+}
+
+function correlation(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
 }

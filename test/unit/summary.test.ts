@@ -1,5 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isByline, isSummarizable, summarize, summaryLength, summarySize } from '../../src/summary/index.js';
+import { loadDocuments } from '../../src/documents/load.js';
+import { Library } from '../../src/library.js';
+import { isByline, isSummarizable, refersElsewhere, summarize, summaryLength, summarySize } from '../../src/summary/index.js';
 import type { Point } from '../../src/types.js';
 
 /** One paragraph per entry; sentences split on '. ' (enough for hand-written text). */
@@ -119,6 +122,48 @@ describe('summarize', () => {
     // A library in which only bakery words are rare makes the bakery the subject.
     const idf = (t: string) => (['bakery', 'cinnamon', 'roll'].includes(t) ? 5 : 0.01);
     expect(bakery(summarize(pts, { idf }))).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('summaries that carry the argument', () => {
+  // The shipped sample, read in place (read-only), as test/unit/bundled-data.test.ts does.
+  const bundled = async () => new Library((await loadDocuments(fileURLToPath(new URL('../../data/', import.meta.url)))).docs);
+  const cited = (pts: Point[]) => pts.map((p) => p.citation.split('#')[1]);
+
+  it('GIVEN the bundled analysis piece THEN the medium summary states the red line, not ¶1’s aside or pointers to other pieces', async () => {
+    const library = await bundled();
+    const medium = cited(library.summary('putin-sharif-sco', 3));
+    expect(medium).toHaveLength(3);
+    // "… clinching a strategic energy deal with Russia would cross an invisible red line."
+    expect(medium).toContain('p5.s2');
+    // "They last met two years ago … which was analyzed here at the time." / "The preceding hyperlinked piece …"
+    expect(medium).not.toContain('p1.s2');
+    expect(medium).not.toContain('p1.s3');
+    const long = cited(library.summary('putin-sharif-sco', 5));
+    // "… the pivotal factor in determining whether bilateral relations remain cordial …"
+    expect(long).toEqual(expect.arrayContaining(['p5.s2', 'p6.s1']));
+    expect(long).not.toContain('p1.s2');
+  });
+
+  it('GIVEN an inverted-pyramid news story THEN its lead still leads the summary', () => {
+    const story = points('news', [
+      'Flooding along the Indus forced forty thousand people from their homes in Sindh province on Monday, officials said.',
+      'The Indus flooding followed a week of monsoon rain that broke embankments near Sukkur and flooded homes.',
+      'Rescue teams used boats to reach families stranded by the flooding in Sindh villages.',
+      'The provincial government opened relief camps in schools for families whose homes flooded.',
+      'Farmers said the water destroyed cotton fields that were weeks from harvest.',
+      'A cricket match in Karachi was postponed because of the weather.',
+      'Forecasters expect more rain in Sindh later this week.',
+      'The army has sent helicopters to help with rescue work along the river.',
+    ]);
+    expect(cited(summarize(story, { max: 2, min: 2 }))[0]).toBe('p1.s1');
+  });
+
+  it('GIVEN sentences pointing to other pieces THEN they are recognised; plain claims are not', () => {
+    expect(refersElsewhere('They last met two years ago at the 2022 SCO Summit in Tashkent, which was analyzed here at the time.')).toBe(true);
+    expect(refersElsewhere('The preceding hyperlinked piece drew attention to Putin’s high hopes.')).toBe(true);
+    expect(refersElsewhere('Pakistan remains reluctant to defy the US.')).toBe(false);
+    expect(refersElsewhere('Here is what the deal would mean for Pakistan.')).toBe(false);
   });
 });
 
