@@ -2,7 +2,8 @@
  * Dossier's benchmark: search speed and answer quality at 1k, 10k, 100k and
  * full corpus size, side by side with plain tuned fuse.js in the same run;
  * cold build in a worker, ready-from-persisted, memory, event-loop delay under
- * concurrent queries, new-document latency, summary ROUGE vs Lead-3, topics.
+ * concurrent queries, new-document latency, summary ROUGE vs Lead-3, topics,
+ * and the long-line worst case (bench/long-lines.ts).
  *
  *   npm run bench [-- --corpus PATH] [--json FILE] [--quick] [--seed N] [--queries N] [--eval FILE]
  *
@@ -21,6 +22,7 @@ import { generateQueries, MIN_CONTENT } from './queries.js';
 import { PLAIN_FUSE_OPTIONS, runDossier, runFuse, type EngineResult } from './search-bench.js';
 import { evaluateSummaries, type SummaryEvaluation } from './summary-eval.js';
 import { formatLoadReport, runLoadBench, type LoadReport } from './load.js';
+import { formatLongLinesReport, runLongLinesBench } from './long-lines.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -188,6 +190,12 @@ log(`Topics: ${cold.topics} built in ${ms(cold.topicsMs)} ms (in the build worke
 for (const t of serve.topics) log(`  ${String(t.points).padStart(6)} points · ${String(t.documents).padStart(5)} docs · ${t.name}`);
 log();
 
+// ---------------------------------------------------------------- the long-line worst case (issue 11)
+log('Long lines: a 10 MB document of lines just under the line limit, ingested into the bundled library, then searched and typed into /quote:');
+const longLines = await runLongLinesBench(10, seed);
+log(formatLongLinesReport(longLines, ms));
+log();
+
 // ---------------------------------------------------------------- load through the fake Discord (issue 6)
 let load: LoadReport | undefined;
 if (!args['skip-load']) {
@@ -218,6 +226,9 @@ const checks: [string, boolean, string][] = [
   ],
   ['ROUGE-1/2/L above Lead-3', !!rouge && rouge.dossier.r1 > rouge.lead3.r1 && rouge.dossier.r2 > rouge.lead3.r2 && rouge.dossier.rL > rouge.lead3.rL, rouge ? 'see above' : 'skipped'],
   ['topics ≤ 30 s', cold.topicsMs <= 30000, ms(cold.topicsMs)],
+  ['long lines: every search < 50 ms', longLines.search.max < 50, `max ${ms(longLines.search.max)}, p99 ${ms(longLines.search.p99)}`],
+  ['long lines: every keystroke < 50 ms', longLines.keystrokes.max < 50, `max ${ms(longLines.keystrokes.max)}, p99 ${ms(longLines.keystrokes.p99)}`],
+  ['long lines: ingest never blocks the loop > 100 ms', longLines.ingestLoopDelayMaxMs <= 100, ms(longLines.ingestLoopDelayMaxMs)],
   ...(load
     ? ([
         ['load: zero failed interactions', load.failed === 0, String(load.failed)],
@@ -229,7 +240,7 @@ log('Targets (full corpus):');
 for (const [name, ok, value] of checks) log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
 
 if (args.json) {
-  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, load, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
+  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, longLines, load, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
   await writeFile(path.resolve(args.json), `${JSON.stringify(out, null, 2)}\n`);
   log(`\nfigures written to ${path.resolve(args.json)}`);
 }

@@ -58,7 +58,8 @@ function foldedNames<T>(items: readonly T[], keys: (item: T) => string[]): strin
 
 export function choice(name: string, value: string | number): Choice {
   return {
-    name: truncate(name.replace(/\s+/g, ' ').trim() || String(value), LIMITS.choiceName),
+    // Only the start of a long passage can show: cut it before touching the rest.
+    name: truncate(name.slice(0, 4 * LIMITS.choiceName).replace(/\s+/g, ' ').trim() || String(value), LIMITS.choiceName),
     value: typeof value === 'string' ? value.slice(0, LIMITS.choiceValue) : value,
   };
 }

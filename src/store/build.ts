@@ -13,7 +13,7 @@ import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import { pointsOf } from '../points.js';
 import { buildTopics, loadCuratedTopics } from '../topics/build.js';
-import { FULL_SCAN_LIMIT } from './point-store.js';
+import { smallEnoughToScan } from './point-store.js';
 import { primeSearchCode } from './prime.js';
 import { libraryFromContent } from './restore.js';
 import { SegmentedIndex } from './segmented.js';
@@ -80,7 +80,7 @@ export async function buildContent(
   const curated = await loadCuratedTopics(path.join(dataDir, 'topics.json'));
   const points = pointsOf(docs);
   progress({ phase: 'indexing', documents: docs.length, points: points.length, ms: ms() });
-  const index = points.length > FULL_SCAN_LIMIT ? SegmentedIndex.build(points) : undefined;
+  const index = smallEnoughToScan(points) ? undefined : SegmentedIndex.build(points);
   progress({ phase: 'topics', documents: docs.length, points: points.length, ms: ms() });
   const indexPart = index ? { data: index.segments[0]!.data, docSlugs: [...index.docSlugs] } : undefined;
   if (indexPart) await onIndexed?.({ key, docs, curated, index: indexPart, topics: [], summaries: [] });

@@ -1,5 +1,6 @@
 import Fuse, { type IFuseOptions } from 'fuse.js';
 import { fold, isStopword, tokenize, words, type Token } from '../text/normalize.js';
+import { MAX_SENTENCE_CHARS } from '../text/segment.js';
 import type { Point, Range, SearchHit, SearchOptions, Suggestion } from '../types.js';
 import { quotableLength, wordMatch } from './fuzzy.js';
 import { SegmentedIndex } from './segmented.js';
@@ -7,6 +8,30 @@ import type { PointStore, SearchResult } from './types.js';
 
 /** Below this many points fuse.js scans them all; above it the segmented index's candidate stage does the work. */
 export const FULL_SCAN_LIMIT = 500;
+/** ...and only while the text it scans stays under this many characters (a full scan costs about 1 ms per 1,000). */
+const FULL_SCAN_CHARS = 50_000;
+
+/** Whether fuse.js may scan these points whole on every search: few enough, and short enough. */
+export function smallEnoughToScan(points: readonly Point[], limit = FULL_SCAN_LIMIT): boolean {
+  if (points.length > limit) return false;
+  let chars = 0;
+  for (const p of points) chars += Math.min(p.text.length, PASSAGE_SCAN_CHARS);
+  return chars <= FULL_SCAN_CHARS;
+}
+
+/**
+ * Characters of one passage that fuzzy matching and highlighting look at.
+ * Sentences are never longer than this (see MAX_SENTENCE_CHARS), so only a
+ * long paragraph is cut short, and its own sentences are searched whole: a
+ * match deep in it is still found through them. This keeps a search's cost
+ * bounded by the query and the candidates, never by one passage's length.
+ */
+export const PASSAGE_SCAN_CHARS = 2 * MAX_SENTENCE_CHARS;
+
+/** The part of a passage that is scored and highlighted. */
+export function scanned(text: string): string {
+  return text.length <= PASSAGE_SCAN_CHARS ? text : text.slice(0, PASSAGE_SCAN_CHARS);
+}
 
 interface Record {
   /** Folded text: what fuse.js matches against. */
@@ -65,9 +90,9 @@ export class InMemoryPointStore implements PointStore {
     options: StoreOptions = {},
   ) {
     this.index = options.index ?? SegmentedIndex.build(points);
-    if (!options.index && points.length <= (options.fullScanLimit ?? FULL_SCAN_LIMIT)) {
+    if (!options.index && smallEnoughToScan(points, options.fullScanLimit)) {
       this.fuse = new Fuse(
-        points.map((p) => ({ n: fold(p.text), id: p.id })),
+        points.map((p) => ({ n: fold(scanned(p.text)), id: p.id })),
         FUSE_OPTIONS,
       );
     }
@@ -192,7 +217,7 @@ export class InMemoryPointStore implements PointStore {
 }
 
 function scorePoint(point: Point, qwords: QueryWord[], fuseScore: number): SearchHit | null {
-  const tokens = tokenize(point.text);
+  const tokens = tokenize(scanned(point.text));
   let total = 0;
   let covered = 0;
   let quality = 0;
@@ -231,7 +256,7 @@ function scorePoint(point: Point, qwords: QueryWord[], fuseScore: number): Searc
 /** The words of a passage that answer a content word of the query; `memo` remembers each word's verdict for the query. */
 function highlightsOf(point: Point, qwords: QueryWord[], memo: Map<string, boolean>): Range[] {
   const out: Range[] = [];
-  for (const t of tokenize(point.text)) {
+  for (const t of tokenize(scanned(point.text))) {
     let hit = memo.get(t.norm);
     if (hit === undefined) {
       hit = qwords.some((q) => q.weight >= 0.1 && wordMatch(q.norm, t.norm, q.prefix) > 0);

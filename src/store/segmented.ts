@@ -8,6 +8,8 @@ import type { Pacer } from './pace.js';
 const CANDIDATES = 200;
 /** Sentences scored in detail before the final cut (word coverage alone ties across thousands). */
 const SCORED = 500;
+/** Words of one passage scored in detail: a long paragraph's own sentences cover the rest of it (see PASSAGE_SCAN_CHARS). */
+const SCORED_TOKENS = 512;
 /** Delta segments merged into one beyond this many. */
 const MAX_DELTAS = 6;
 /** A query word matching more sentences than this share of the library (or this many) is "common". */
@@ -370,7 +372,7 @@ export class SegmentedIndex {
       const s = pool.s[i]!;
       const id = pool.id[i]!;
       const { tokStart } = this.segments[si]!.data;
-      const r = scoreTokens(perSeg[si]!, tokStart[s]!, tokStart[s + 1]!, qwords, total, this.points[id]!.text.length, buf);
+      const r = scoreTokens(perSeg[si]!, tokStart[s]!, Math.min(tokStart[s + 1]!, tokStart[s]! + SCORED_TOKENS), qwords, total, this.points[id]!.text.length, buf);
       if (r) scored.push({ id, seg: si, ...r });
     }
     scored.sort(bySignal);
@@ -383,7 +385,8 @@ export class SegmentedIndex {
       if (!loc || para === c.id || done.has(para)) continue;
       done.add(para);
       const { tokStart } = this.segments[loc.seg]!.data;
-      const r = scoreTokens(perSeg[loc.seg]!, tokStart[loc.first]!, tokStart[loc.end]!, qwords, total, this.points[para]!.text.length, buf);
+      const from = tokStart[loc.first]!;
+      const r = scoreTokens(perSeg[loc.seg]!, from, Math.min(tokStart[loc.end]!, from + SCORED_TOKENS), qwords, total, this.points[para]!.text.length, buf);
       if (r) out.push({ id: para, ...r });
     }
     return out;

@@ -11,7 +11,7 @@ import { pacer, type Pacer } from './pace.js';
 import { segmentData, type SegmentData } from './segment.js';
 
 // 2: topics in a section of their own, one JSON line each (decoded in slices).
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 const MAGIC = 'DOSSIER-SNAPSHOT';
 
 export interface StoredTopic {

@@ -159,8 +159,35 @@ export function splitSentences(paragraph: string): string[] {
   const out: string[] = [];
   for (const span of merged) {
     const text = paragraph.slice(span.start, span.end).trim();
-    if (text !== '') out.push(text);
+    if (text !== '') out.push(...bounded(text));
   }
+  return out;
+}
+
+/**
+ * Longest sentence kept whole. A run-on "sentence" (a data dump, a transcript
+ * without punctuation) is cut into pieces of at most this many characters, at
+ * the last space before the limit, so no passage costs search, topics or
+ * summaries more than a long real sentence would. The cut is a pure function of
+ * the text, so citations are the same on every load.
+ */
+export const MAX_SENTENCE_CHARS = 1_000;
+
+function bounded(sentence: string): string[] {
+  if (sentence.length <= MAX_SENTENCE_CHARS) return [sentence];
+  const out: string[] = [];
+  let rest = sentence;
+  while (rest.length > MAX_SENTENCE_CHARS) {
+    let cut = rest.lastIndexOf(' ', MAX_SENTENCE_CHARS);
+    if (cut < MAX_SENTENCE_CHARS / 2) {
+      // No space late enough (one enormous word): cut at the limit, never inside a surrogate pair.
+      cut = MAX_SENTENCE_CHARS;
+      if (/[\uDC00-\uDFFF]/.test(rest[cut]!)) cut--;
+    }
+    out.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest !== '') out.push(rest);
   return out;
 }
 
