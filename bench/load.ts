@@ -8,6 +8,7 @@
  *
  * `runLoadBench` is exported for bench/run.ts.
  */
+import { oneLibrary } from '../src/tenancy/scope.js';
 import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -116,6 +117,7 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
     config: { apiUrl: fake.apiUrl, cooldowns: cooldowns ? { userSeconds: 3, guildPerMinute: 60 } : { userSeconds: 0, guildPerMinute: 0 } },
     token: fake.token,
     getLibrary: () => library,
+    libraries: oneLibrary(() => library),
     commands,
     logger: silentLogger,
     lifecycle,

@@ -7,11 +7,12 @@ import { loadEnv } from './env.js';
 import { UserError } from './errors.js';
 import { loadCommands } from './interactions/registry.js';
 import { createLogger } from './log.js';
+import { startLibraryServices } from './ingest/index.js';
 import { openLibrary } from './store/build.js';
 import { summaryLength } from './summary/index.js';
 import type { Point, SearchHit } from './types.js';
 
-const USAGE = `Usage: dossier <command> [arguments] [--json]
+const USAGE = `Usage: dossier <command> [arguments] [--guild ID] [--json]
 
   search <query…> [--limit N] [--document SLUG]   verbatim passages (N 1–25, default 5)
   search --stdin [--limit N] --json                one query per line, one JSON line per query
@@ -21,9 +22,13 @@ const USAGE = `Usage: dossier <command> [arguments] [--json]
   summary [--document SLUG] [--length short|medium|long]
   sources                                           the documents loaded
   digest [--timezone ZONE] [--topics a,b]           today's brief: key points per topic, new documents
-  ingest <file-or-url> [--title T] [--tags a,b]     add a document to DATA_DIR/ingested (same checks as /ingest)
+  ingest <file-or-url> [--title T] [--tags a,b]     add a document (same checks as /ingest): with --guild ID to that
+                                                    server's library (DATA_DIR/guilds/ID), with --shared (the
+                                                    default) to the shared one every server sees (DATA_DIR/ingested)
   help
 
+--guild ID answers as that Discord server sees the library (the shared documents and its own);
+without it, from the shared library alone.
 With --json, stdout carries exactly one JSON document (or one per line with --stdin); logs go to stderr.`;
 
 const cite = (p: Point) => ({ citation: p.citation, text: p.text });
@@ -55,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       topics: { type: 'string' },
       title: { type: 'string' },
       tags: { type: 'string' },
+      guild: { type: 'string' },
+      shared: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,13 +72,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, fd: 2 });
-  const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: true });
+  if (flags.guild !== undefined && !/^\d{17,20}$/.test(flags.guild)) throw new UserError('--guild takes a Discord server id (17–20 digits).');
+  if (flags.guild !== undefined && flags.shared) throw new UserError('Give --guild ID or --shared, not both.');
+  const shared = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: true });
+  const { libraries } = await startLibraryServices(shared, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId }, { logger });
+  const scope = flags.guild ? await libraries.server(flags.guild) : libraries.shared;
+  const library = scope.library();
   const arg = rest.join(' ').trim();
 
   if (command === 'ingest') {
-    if (!arg) throw new UserError('Give a file path or an http(s) link: dossier ingest <file-or-url> [--title T] [--tags a,b].');
+    if (!arg) throw new UserError('Give a file path or an http(s) link: dossier ingest <file-or-url> [--guild ID | --shared] [--title T] [--tags a,b].');
     const { ingestFromCli } = await import('./ingest/cli.js');
-    await ingestFromCli(arg, library, config, logger, { title: flags.title, tags: flags.tags, json: flags.json, write: (text) => process.stdout.write(`${text}\n`) });
+    await ingestFromCli(arg, scope.ingest, { title: flags.title, tags: flags.tags, json: flags.json, write: (text) => process.stdout.write(`${text}\n`) });
     return 0;
   }
 
@@ -88,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!flags.json) {
     const commands = await loadCommands();
-    const session = createSession(() => library, commands, logger);
+    const session = createSession(() => scope, commands, logger);
     const values: Record<string, string | undefined> = { document: flags.document, length: flags.length, context: flags.context, limit: flags.limit };
     if (command === 'search') values.query = arg;
     if (command === 'quote') values.citation = arg;

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** TEAM_MEMORY_MB's default: what the servers' own libraries may hold together. */
+export const DEFAULT_TEAM_MEMORY_MB = 512;
+
 /** A configuration problem, phrased for the operator: it always names the variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -28,6 +31,7 @@ const schema = z.object({
   HEALTH_PORT: optional(z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1–65535').max(65535, 'must be 1–65535')),
   HEALTH_HOST: optional(z.string()),
   COOLDOWN_USER_SECONDS: optional(z.coerce.number({ error: 'must be a number of seconds' }).min(0, 'must be 0 or more').max(3600, 'must be at most 3600')),
+  TEAM_MEMORY_MB: optional(z.coerce.number({ error: 'must be a number of megabytes' }).int('must be a whole number of megabytes').min(16, 'must be at least 16').max(1024 * 1024, 'must be at most 1048576')),
   COOLDOWN_GUILD_PER_MINUTE: optional(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more')),
 });
 
@@ -52,6 +56,8 @@ export interface Config {
   ingest: { maxBytes: number; allowPrivateUrls: boolean };
   /** Health and metrics endpoints: off unless a port is given. */
   health?: { port: number; host: string };
+  /** Memory the servers' own libraries may hold together before the least recently used are unloaded. */
+  teamMemoryMb: number;
   /** 0 turns a limit off. */
   cooldowns: { userSeconds: number; guildPerMinute: number };
 }
@@ -84,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     analystRoleId: e.ANALYST_ROLE_ID,
     ingest: { maxBytes: e.INGEST_MAX_BYTES ?? 10 * 1024 * 1024, allowPrivateUrls: e.INGEST_ALLOW_PRIVATE_URLS === 'true' },
     health: e.HEALTH_PORT ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST ?? '127.0.0.1' } : undefined,
+    teamMemoryMb: e.TEAM_MEMORY_MB ?? DEFAULT_TEAM_MEMORY_MB,
     cooldowns: { userSeconds: e.COOLDOWN_USER_SECONDS ?? 3, guildPerMinute: e.COOLDOWN_GUILD_PER_MINUTE ?? 60 },
   };
 }

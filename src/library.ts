@@ -138,7 +138,12 @@ export class Library {
     const offset = this.memory.allPoints.length;
     const added = pointsOf(changes.add ?? []).map((p) => ({ ...p, id: p.id + offset }));
     const store = this.memory.withChanges(added, [...gone]);
-    const points = gone.size > 0 ? store.livePoints() : this.points.concat(added);
+    // Pure additions to a library without tombstones: its live points are the store's, so share that array
+    // and extend the per-document maps rather than regroup every point (a server's view of a large shared
+    // library is built this way, once per server).
+    const additionsOnly = gone.size === 0 && this.points.length === offset;
+    const points = gone.size > 0 ? store.livePoints() : additionsOnly ? (store.allPoints as Point[]) : this.points.concat(added);
+    const byDoc = additionsOnly ? groupByDocument(added, { points: new Map(this.pointsByDoc), sentences: new Map(this.sentencesByDoc) }) : undefined;
     // Topics keep their names until the next full build; removed documents leave them now and
     // added sentences join the topics whose keywords they mention.
     const kept = gone.size === 0 ? this.topics : withoutDocuments(this.topics, gone);
@@ -147,7 +152,7 @@ export class Library {
     const topicsHolder = unchanged ? this.topicsHolder : undefined;
     // Summaries stay valid quotes unless their document went; the library-wide one is refreshed by the next full build.
     const summaries = [...this.summaryCache].filter(([key, pts]) => !gone.has(key.split(':')[0]!) && pts.every((p) => !gone.has(p.doc)));
-    return new Library(docs, curated, { points, store, topics, topicsHolder, summaries });
+    return new Library(docs, curated, { points, store, topics, topicsHolder, summaries, byDoc });
   }
 
   doc(slug: string): Doc | undefined {

@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireDiscord, type Config } from './config.js';
 import { runConsole } from './console/repl.js';
 import { DatabaseError, openDatabase, type Db } from './db/index.js';
@@ -9,7 +10,8 @@ import { loadEnv } from './env.js';
 import type { CommandServices } from './interactions/command.js';
 import { loadCommands } from './interactions/registry.js';
 import { startLibraryServices } from './ingest/index.js';
-import type { LibraryManager } from './ingest/manager.js';
+import type { LibraryServices } from './ingest/index.js';
+import { settleLegacyIngested } from './tenancy/legacy.js';
 import { Lifecycle } from './lifecycle/index.js';
 import { installProcessHooks } from './lifecycle/process.js';
 import { createLogger } from './log.js';
@@ -19,8 +21,21 @@ import { recordDigest } from './observability/metrics.js';
 
 const CONSOLE_BANNER = `Dossier local console: no DISCORD_TOKEN is set, so the slash commands answer here instead.
 Type /help, or try: /search american hegemny · /quote putin-sharif-sco#p3.s2 context:1 · /topics · /summary
+Answers come from the shared library; \`/guild <server id>\` (or \`npm start -- --guild <id>\`) answers as one server sees it.
 To run in Discord: copy .env.example to .env, set DISCORD_TOKEN and DISCORD_APPLICATION_ID, run \`npm run deploy\` once, then \`npm start\`.
 `;
+
+/** `npm start -- --guild <id>`: the console answers as that server sees the library. */
+function consoleGuild(): string | null {
+  let guild: string | undefined;
+  try {
+    guild = parseArgs({ args: process.argv.slice(2), options: { guild: { type: 'string' } } }).values.guild;
+  } catch (err) {
+    fail(`${(err as Error).message}\nUsage: npm start [-- --guild <server id>]`);
+  }
+  if (guild !== undefined && !/^\d{17,20}$/.test(guild)) fail('--guild takes a Discord server id (17–20 digits).');
+  return guild ?? null;
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -62,10 +77,13 @@ async function main(): Promise<void> {
 
   const commands = await loadCommands();
   if (!bot) {
+    const guildId = consoleGuild();
     // From the saved index when the documents are unchanged (seconds); otherwise built in a worker thread.
     // The console answers at once, so it waits for topics too.
     const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: true });
-    await runConsole({ getLibrary: () => library, commands, logger, banner: CONSOLE_BANNER });
+    const { libraries } = await startLibraryServices(library, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId }, { logger });
+    const open = async (id: string | null) => (id === null ? libraries.shared : libraries.server(id));
+    await runConsole({ open, guildId, commands, logger, banner: CONSOLE_BANNER });
     return;
   }
   const { token } = requireDiscord(config);
@@ -73,13 +91,15 @@ async function main(): Promise<void> {
   // Online at once: until the library is loaded every interaction is told so
   // (privately) and /readyz says not ready, rather than Discord reporting that
   // the application did not respond. The services commands use are filled in
-  // once the library is there; `manager` is set last, which opens the gate.
-  let manager: LibraryManager | undefined;
+  // once the library is there; `started` is set last, which opens the gate.
+  let started: LibraryServices | undefined;
   const services: CommandServices = {};
-  const currentLibrary = () => {
-    if (!manager) throw new Error('the library is not loaded yet');
-    return manager.current();
+  const loaded = () => {
+    if (!started) throw new Error('the library is not loaded yet');
+    return started;
   };
+  // Documents /ingest added before each server had its own library: to their server's folder, when known.
+  await settleLegacyIngested(config.dataDir, logger);
   // Loading starts now, alongside the gateway login.
   const loadingLibrary = openLibrary(config.dataDir, { logger, indexDir: config.indexDir });
   // Awaited below; this only keeps an early failure from counting as unhandled while the gateway connects.
@@ -87,30 +107,31 @@ async function main(): Promise<void> {
   const { bot: running } = await startService({
     config,
     token,
-    getLibrary: currentLibrary,
+    getLibrary: () => loaded().manager.current(),
+    libraries: { scope: (guildId) => loaded().libraries.scope(guildId) },
     commands,
     logger,
     lifecycle,
     services,
     checks: [databaseWritable(db!)],
-    loading: () => (manager ? undefined : LOADING),
+    loading: () => (started ? undefined : LOADING),
   });
 
   // From the saved index when the documents are unchanged (seconds); otherwise built in a worker
   // thread, and searches are served while the topics are still being built.
   const library = await loadingLibrary;
   if (!lifecycle.accepting) return;
-  const started = await startLibraryServices(
+  const ready = await startLibraryServices(
     library,
     { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId },
-    { logger, watch: true },
+    { logger, watch: true, memoryBudgetBytes: config.teamMemoryMb * 1024 * 1024 },
   );
-  if (started.watcher) lifecycle.onClose({ name: 'data-watcher', close: () => started.watcher!.close() });
-  const digest = startDigest({ db: db!, client: running.client, getLibrary: () => started.manager.current(), logger, onOutcome: recordDigest });
+  if (ready.watcher) lifecycle.onClose({ name: 'data-watcher', close: () => ready.watcher!.close() });
+  const digest = startDigest({ db: db!, client: running.client, getLibrary: () => ready.manager.current(), logger, onOutcome: recordDigest });
   lifecycle.onClose({ name: 'digest-scheduler', close: () => digest.scheduler.stop() });
-  services.ingest = started.ingest;
   services.digest = digest.service;
-  manager = started.manager;
+  // Set last: this opens the gate.
+  started = ready;
   logger.info({ documents: library.docs.length }, 'library ready: answering commands');
 }
 

@@ -31,6 +31,8 @@ export interface Doc {
   slug: string;
   /** Path relative to DATA_DIR, with forward slashes. */
   path: string;
+  /** The Discord server whose own library holds it (`DATA_DIR/guilds/<id>/`); absent for the shared library. */
+  guild?: string;
   meta: DocumentMeta;
   paragraphs: Paragraph[];
 }

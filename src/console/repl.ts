@@ -1,13 +1,16 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
+import type { LibraryScope } from '../tenancy/scope.js';
 import type { CommandModule } from '../interactions/command.js';
 import { replyToText } from './render.js';
 import { createSession } from './session.js';
 
 export interface ConsoleOptions {
-  getLibrary: () => Library;
+  /** The library lines are answered from: a server's view (its id), or the shared library (null). */
+  open: (guildId: string | null) => Promise<LibraryScope>;
+  /** The server to start in (`--guild`); default the shared library. */
+  guildId?: string | null;
   commands: ReadonlyMap<string, CommandModule>;
   logger: Logger;
   input?: Readable;
@@ -16,15 +19,26 @@ export interface ConsoleOptions {
   banner?: string;
 }
 
+const SERVER_ID = /^\d{17,20}$/;
+
+/** Which library the console answers from. */
+export function describeScope(scope: LibraryScope): string {
+  const library = scope.library();
+  if (scope.guildId === null) return `Answering from the shared library (${library.docs.length} documents). \`/guild <server id>\` answers as one server sees it.`;
+  const own = library.docs.filter((d) => d.guild !== undefined).length;
+  return `Answering as server ${scope.guildId} sees the library: ${own} of its own documents and ${library.docs.length - own} shared. \`/guild\` alone goes back to the shared library.`;
+}
+
 /**
  * A local console that answers the same slash commands as the bot, for
  * trying Dossier without a Discord application. Piped input is answered line
  * by line and the console exits at end of input.
  */
-export async function runConsole({ getLibrary, commands, logger, input = process.stdin, output = process.stdout, banner }: ConsoleOptions): Promise<void> {
-  const session = createSession(getLibrary, commands, logger);
+export async function runConsole({ open, guildId = null, commands, logger, input = process.stdin, output = process.stdout, banner }: ConsoleOptions): Promise<void> {
+  let scope = await open(guildId);
+  const session = createSession(() => scope, commands, logger);
   const interactive = 'isTTY' in input && Boolean((input as NodeJS.ReadStream).isTTY);
-  const names = [...commands.keys()].map((n) => `/${n}`);
+  const names = [...[...commands.keys()].map((n) => `/${n}`), '/guild'];
   const rl = readline.createInterface({
     input,
     output: interactive ? output : undefined,
@@ -45,6 +59,17 @@ export async function runConsole({ getLibrary, commands, logger, input = process
       continue;
     }
     if (/^(exit|quit|\/exit|\/quit)$/i.test(line)) break;
+    const guild = /^\/?guild(?:\s+(.*))?$/i.exec(line);
+    if (guild) {
+      const id = guild[1]?.trim() || null;
+      if (id !== null && !SERVER_ID.test(id)) output.write('`/guild` takes a Discord server id (17–20 digits), or nothing for the shared library alone.\n\n');
+      else {
+        scope = await open(id);
+        output.write(`${describeScope(scope)}\n\n`);
+      }
+      prompt();
+      continue;
+    }
     const reply = await session.answer(line.startsWith('/') ? line : `/${line}`);
     output.write(`${replyToText(reply)}\n\n`);
     prompt();

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
+import type { LibraryScope } from '../tenancy/scope.js';
 import type { CommandContext, CommandModule } from '../interactions/command.js';
 import { Options, type OptionValue } from '../interactions/options.js';
 import { errorReply, runCommand } from '../interactions/run.js';
@@ -17,8 +17,12 @@ export interface Session {
 /** The console's user: there is no Discord account behind a terminal. */
 const CONSOLE_USER = { id: 'console', name: 'console' };
 
+/**
+ * Answers commands as Discord would, for the scope `getScope` names at each
+ * call (the shared library, or a server's view with `--guild`).
+ */
 export function createSession(
-  getLibrary: () => Library,
+  getScope: () => LibraryScope,
   commands: ReadonlyMap<string, CommandModule>,
   logger: Logger,
 ): Session {
@@ -26,11 +30,13 @@ export function createSession(
   const run: Session['run'] = async (name, values, subcommand) => {
     const command = commands.get(name);
     if (!command) return errorReply(new UserError(`Unknown command \`/${name}\`.`), logger, {});
+    const scope = getScope();
     const ctx: CommandContext = {
-      library: getLibrary(),
+      library: scope.library(),
       options: new Options(values, subcommand),
       user: CONSOLE_USER,
-      guildId: null,
+      guildId: scope.guildId,
+      services: { ingest: scope.ingest },
       logger: logger.child({ command: name }),
       commands: definitions,
       defer: async () => {},

@@ -7,7 +7,7 @@ import {
   type Interaction,
 } from 'discord.js';
 import { cooldownMessage, type Cooldowns } from '../abuse/cooldown.js';
-import type { Library } from '../library.js';
+import type { LibraryScope, LibraryScopes } from '../tenancy/scope.js';
 import type { Lifecycle } from '../lifecycle/index.js';
 import { Turns } from '../lifecycle/turns.js';
 import type { Logger } from '../log.js';
@@ -24,7 +24,8 @@ import { toEditOptions, toReplyOptions } from './message.js';
 const AUTO_DEFER_MS = 1500;
 
 export interface InteractionDeps {
-  getLibrary: () => Library;
+  /** Each interaction's library: its server's view (shared + own documents), or the shared one in DMs. */
+  libraries: LibraryScopes;
   commands: ReadonlyMap<string, CommandModule>;
   logger: Logger;
   /** Shutdown waits for interactions in flight and turns new ones away. */
@@ -84,28 +85,57 @@ export function createInteractionHandler(deps: InteractionDeps) {
   const definitions = [...deps.commands.values()].map((c) => c.data);
   const turns = new Turns();
 
-  function context(interaction: ChatInputCommandInteraction | ButtonInteraction, name: string, options: Options, logger: Logger) {
+  /** Acknowledges at most once; the reply then goes through an edit (or a follow-up). */
+  function deferrer(interaction: ChatInputCommandInteraction | ButtonInteraction) {
     let deferred: Promise<void> | undefined;
-    const ctx: CommandContext & { deferredEphemeral?: boolean } = {
-      library: deps.getLibrary(),
+    let ephemeral = false;
+    return {
+      defer: (opts: { ephemeral?: boolean } = {}) => {
+        deferred ??= interaction.deferReply(opts.ephemeral ? { flags: MessageFlags.Ephemeral } : {}).then(() => {
+          ephemeral = Boolean(opts.ephemeral);
+        });
+        return deferred;
+      },
+      deferred: () => deferred,
+      ephemeral: () => ephemeral,
+    };
+  }
+
+  /**
+   * The command's context. The library scope is resolved here, once: from now
+   * on the command sees one snapshot of its server's view and cannot reach
+   * another server's documents.
+   */
+  function context(interaction: ChatInputCommandInteraction | ButtonInteraction, scope: LibraryScope, options: Options, logger: Logger, defer: CommandContext['defer']): CommandContext {
+    return {
+      library: scope.library(),
       options,
       user: { id: interaction.user.id, name: interaction.user.username },
       guildId: interaction.guildId,
       ...memberOf(interaction),
       ...(interaction.isChatInputCommand() ? { attachments: attachmentsOf(interaction.options.data) } : {}),
-      services: deps.services,
+      services: { ...deps.services, ingest: scope.ingest },
       logger,
       commands: definitions,
-      defer: (opts = {}) => {
-        deferred ??= interaction
-          .deferReply(opts.ephemeral ? { flags: MessageFlags.Ephemeral } : {})
-          .then(() => {
-            ctx.deferredEphemeral = Boolean(opts.ephemeral);
-          });
-        return deferred;
-      },
+      defer,
     };
-    return { ctx, isDeferred: () => deferred };
+  }
+
+  /** Runs a command or button with the auto-defer safety net, then sends its reply. */
+  async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, options: Options, logger: Logger, action: (ctx: CommandContext) => Promise<Reply>): Promise<string | void> {
+    const d = deferrer(interaction);
+    // Started before loading a server's library: a first use may read its folder.
+    const timer = setTimeout(() => void d.defer().catch((err) => logger.warn({ err }, 'auto-defer failed')), AUTO_DEFER_MS);
+    let reply: Reply;
+    try {
+      await turns.wait();
+      const scope = await deps.libraries.scope(interaction.guildId);
+      reply = await action(context(interaction, scope, options, logger, d.defer));
+    } finally {
+      clearTimeout(timer);
+    }
+    await send(interaction, reply, d.deferred(), d.ephemeral());
+    return reply.outcome;
   }
 
   async function send(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply, deferred: Promise<void> | undefined, deferredEphemeral: boolean | undefined) {
@@ -139,12 +169,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
     }
     if (!(await admit(interaction, command.data.name))) return 'cooldown';
     const { subcommand, values } = optionValues(interaction.options.data);
-    const { ctx, isDeferred } = context(interaction, command.data.name, new Options(values, subcommand), logger);
-    const timer = setTimeout(() => void ctx.defer().catch((err) => logger.warn({ err }, 'auto-defer failed')), AUTO_DEFER_MS);
-    await turns.wait();
-    const reply = await runCommand(command, ctx).finally(() => clearTimeout(timer));
-    await send(interaction, reply, isDeferred(), (ctx as { deferredEphemeral?: boolean }).deferredEphemeral);
-    return reply.outcome;
+    return answer(interaction, new Options(values, subcommand), logger, (ctx) => runCommand(command, ctx));
   }
 
   async function autocomplete(interaction: AutocompleteInteraction, logger: Logger) {
@@ -156,8 +181,9 @@ export function createInteractionHandler(deps: InteractionDeps) {
     try {
       if (command?.autocomplete) {
         const { subcommand, values } = optionValues(interaction.options.data);
+        const scope = await deps.libraries.scope(interaction.guildId);
         choices = command.autocomplete({
-          library: deps.getLibrary(),
+          library: scope.library(),
           options: new Options(values, subcommand),
           focused: { name: focused.name, value: String(focused.value ?? '') },
         });
@@ -181,12 +207,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
       return;
     }
     if (!(await admit(interaction, name))) return 'cooldown';
-    const { ctx, isDeferred } = context(interaction, name, new Options({}), logger);
-    const timer = setTimeout(() => void ctx.defer().catch((err) => logger.warn({ err }, 'auto-defer failed')), AUTO_DEFER_MS);
-    await turns.wait();
-    const reply = await runCommand(command, ctx, (c) => command.button!(c, rest.join(':'))).finally(() => clearTimeout(timer));
-    await send(interaction, reply, isDeferred(), (ctx as { deferredEphemeral?: boolean }).deferredEphemeral);
-    return reply.outcome;
+    return answer(interaction, new Options({}), logger, (ctx) => runCommand(command, ctx, (c) => command.button!(c, rest.join(':'))));
   }
 
   return async function handle(interaction: Interaction): Promise<void> {

@@ -14,6 +14,27 @@ export interface LoadOptions {
   logger?: WarnLogger;
   /** Files larger than this are skipped with a warning. Default 10 MB. */
   maxBytes?: number;
+  /**
+   * Load one server's library (`DATA_DIR/guilds/<id>/`) instead of the shared
+   * one; its documents carry `guild` and never take a slug in `reserved`.
+   */
+  guild?: string;
+  /** Slugs already taken (the shared library's, when loading a server's). */
+  reserved?: ReadonlySet<string>;
+}
+
+/** Servers' own libraries live in `DATA_DIR/guilds/<guildId>/`; everything else under DATA_DIR is shared. */
+export const GUILDS_FOLDER = 'guilds';
+
+/** The folder of a server's library, relative to DATA_DIR. */
+export function guildFolder(guildId: string): string {
+  return `${GUILDS_FOLDER}/${guildId}`;
+}
+
+/** The server whose library holds `relPath` (relative to DATA_DIR), or undefined for the shared library. */
+export function guildOfPath(relPath: string): string | undefined {
+  const parts = relPath.split('/');
+  return parts[0] === GUILDS_FOLDER && parts.length > 2 && /^\d{1,20}$/.test(parts[1]!) ? parts[1] : undefined;
 }
 
 export interface SkippedFile {
@@ -60,17 +81,23 @@ function byPath(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function walk(dataDir: string, rel: string, out: string[], logger: WarnLogger | undefined): Promise<void> {
+async function walk(dataDir: string, rel: string, out: string[], logger: WarnLogger | undefined, root = ''): Promise<void> {
   let entries;
   try {
     entries = await readdir(rel === '' ? dataDir : join(dataDir, ...rel.split('/')), { withFileTypes: true });
   } catch (err) {
-    if (rel === '') throw new DocumentError(`cannot read data directory ${dataDir}: ${(err as Error).message}`, { cause: err });
+    if (rel === root) {
+      // A server that never added anything has no folder: an empty library, not an error.
+      if (root !== '' && (err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new DocumentError(`cannot read data directory ${rel === '' ? dataDir : join(dataDir, rel)}: ${(err as Error).message}`, { cause: err });
+    }
     logger?.warn({ path: rel, err }, 'cannot read directory; skipped');
     return;
   }
   for (const entry of entries) {
     const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    // The servers' libraries are not part of the shared one.
+    if (rel === '' && entry.name === GUILDS_FOLDER) continue;
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
@@ -83,7 +110,7 @@ async function walk(dataDir: string, rel: string, out: string[], logger: WarnLog
       isDir = false;
     }
     if (isIgnoredName(entry.name, isDir)) continue;
-    if (isDir) await walk(dataDir, relPath, out, logger);
+    if (isDir) await walk(dataDir, relPath, out, logger, root);
     else if (isFile && isDocumentPath(relPath)) out.push(relPath);
   }
 }
@@ -166,10 +193,10 @@ async function pdfText(relPath: string, bytes: Buffer): Promise<string> {
  * another file wants as its own slug). Adding a file can therefore renumber a
  * derived slug; a front-matter `slug` is the way to pin a citation for good.
  */
-export function assignUniqueSlugs(files: readonly ParsedDocument[], logger?: WarnLogger): Doc[] {
+export function assignUniqueSlugs(files: readonly ParsedDocument[], logger?: WarnLogger, reserved: ReadonlySet<string> = new Set()): Doc[] {
   const sorted = [...files].sort((a, b) => byPath(a.doc.path, b.doc.path));
   const wanted = new Set(sorted.map((f) => f.doc.slug));
-  const taken = new Set<string>();
+  const taken = new Set<string>(reserved);
   const result = new Map<ParsedDocument, Doc>();
 
   for (const group of [sorted.filter((f) => f.slugPinned), sorted.filter((f) => !f.slugPinned)]) {
@@ -195,7 +222,8 @@ export function assignUniqueSlugs(files: readonly ParsedDocument[], logger?: War
  */
 export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const paths: string[] = [];
-  await walk(dataDir, '', paths, opts.logger);
+  const root = opts.guild === undefined ? '' : guildFolder(opts.guild);
+  await walk(dataDir, root, paths, opts.logger, root);
   paths.sort(byPath);
 
   const outcomes: (ParsedDocument | SkippedFile)[] = new Array(paths.length);
@@ -217,10 +245,10 @@ export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Pr
   const loaded: ParsedDocument[] = [];
   const skipped: SkippedFile[] = [];
   for (const o of outcomes) {
-    if ('doc' in o) loaded.push(o);
+    if ('doc' in o) loaded.push(opts.guild === undefined ? o : { ...o, doc: { ...o.doc, guild: opts.guild } });
     else skipped.push(o);
   }
-  return { docs: assignUniqueSlugs(loaded, opts.logger), skipped };
+  return { docs: assignUniqueSlugs(loaded, opts.logger, opts.reserved), skipped };
 }
 
 /** Converts a platform path relative to the data directory into the forward-slash form used in Doc.path. */

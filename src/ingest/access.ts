@@ -10,7 +10,12 @@ import type { IngestService } from './service.js';
  */
 export function requireLibraryEditor(ctx: CommandContext, action: string): IngestService {
   const service = ctx.services?.ingest;
-  if (!service) throw new UserError('Adding and removing documents is not available in the console: use `npx dossier ingest <file-or-url>`, or drop the file into the data folder.');
+  if (!service) {
+    throw new UserError(
+      'Documents are added and removed in a server, where each server has its own library; here only the shared library is read. ' +
+        'The operator adds shared documents with `npx dossier ingest <file-or-url> --shared`, or by dropping files into the data folder.',
+    );
+  }
   if (!mayChangeLibrary(ctx.member, service.settings.analystRoleId)) throw new RefusalError(refusal(action));
   return service;
 }

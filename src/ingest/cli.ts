@@ -1,9 +1,5 @@
 import os from 'node:os';
-import type { Config } from '../config.js';
-import type { Library } from '../library.js';
-import type { Logger } from '../log.js';
-import { startLibraryServices } from './index.js';
-import type { IngestSource } from './service.js';
+import type { IngestService, IngestSource } from './service.js';
 
 export interface CliIngestOptions {
   title?: string;
@@ -17,9 +13,8 @@ export interface CliIngestOptions {
  * operator at the server (a local path needs no permission check: whoever can
  * run this can already write to DATA_DIR).
  */
-export async function ingestFromCli(target: string, library: Library, config: Config, logger: Logger, opts: CliIngestOptions): Promise<void> {
+export async function ingestFromCli(target: string, ingest: IngestService, opts: CliIngestOptions): Promise<void> {
   const source: IngestSource = /^https?:\/\//i.test(target) ? { kind: 'url', url: target } : { kind: 'file', path: target };
-  const { ingest } = await startLibraryServices(library, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId }, { logger });
   const tags = opts.tags?.split(',').map((t) => t.trim()).filter(Boolean);
   const r = await ingest.ingest({ source, title: opts.title, tags, addedBy: { id: 'cli', name: os.userInfo().username } });
   const summary = { status: r.status, slug: r.doc.slug, title: r.doc.meta.title, path: r.doc.path, paragraphs: r.paragraphs, points: r.points, topics: r.topics };

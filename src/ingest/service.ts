@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { DocumentError } from '../documents/errors.js';
+import { RefusalError } from '../errors.js';
 import { parseDocumentDetailed } from '../documents/parse.js';
 import type { Library } from '../library.js';
 import { fold } from '../text/normalize.js';
@@ -15,12 +16,31 @@ import { convert, type Converted } from './convert.js';
 import { IngestRefusal, formatBytes } from './errors.js';
 import { fetchLimited } from './fetch.js';
 import { checkLiteralHost, type Resolver } from './guard.js';
-import type { LibraryManager } from './manager.js';
+import type { LibraryChanges } from './manager.js';
 import { uniqueSlug } from './slugs.js';
 
 export const DEFAULT_INGEST_MAX_BYTES = 10 * 1024 * 1024;
-/** Ingested documents live here, under DATA_DIR, beside hand-made folders. */
+/** Documents the operator adds to the shared library with the CLI live here, under DATA_DIR, beside hand-made folders. */
 export const INGEST_FOLDER = 'ingested';
+
+/** Where a service writes: the shared library's ingest folder, or one server's own folder. */
+export interface IngestPlace {
+  /** Relative to DATA_DIR, forward slashes. */
+  folder: string;
+  /** The server whose library this is; absent for the shared library. */
+  guild?: string;
+}
+
+export const SHARED_PLACE: IngestPlace = { folder: INGEST_FOLDER };
+
+/** What the service changes: the shared library's manager, or a server's library (see tenancy/). */
+export interface LibraryWriter {
+  current(): Library;
+  exclusive<T>(work: (library: Library, commit: (changes: LibraryChanges) => Promise<Library>) => Promise<T>): Promise<T>;
+}
+
+/** Said when /forget names a shared document: servers read the shared library but never change it. */
+export const SHARED_FORGET = 'That document is in the shared library, which every server reads and only the bot’s operator manages (by removing its file from the data folder). `/forget` removes documents this server added.';
 
 export interface IngestSettings {
   dataDir: string;
@@ -111,9 +131,10 @@ function baseForSlug(req: IngestRequest, converted: Converted): string {
  */
 export class IngestService {
   constructor(
-    readonly manager: LibraryManager,
+    readonly manager: LibraryWriter,
     readonly settings: IngestSettings,
     private readonly logger?: Logger,
+    readonly place: IngestPlace = SHARED_PLACE,
   ) {}
 
   get library(): Library {
@@ -122,7 +143,7 @@ export class IngestService {
 
   /** Clears temp files a crash left behind; call once at start-up. */
   async init(): Promise<void> {
-    const removed = await removeStaleTemps(path.join(this.settings.dataDir, INGEST_FOLDER));
+    const removed = await removeStaleTemps(path.join(this.settings.dataDir, ...this.place.folder.split('/')));
     if (removed) this.logger?.warn({ removed }, 'removed unfinished ingest temp files');
   }
 
@@ -169,11 +190,12 @@ export class IngestService {
       const existing = library.docs.find((d) => d.meta.hash === hash);
       if (existing) return this.result('duplicate', existing, library);
 
-      const folder = path.join(this.settings.dataDir, INGEST_FOLDER);
+      const folder = path.join(this.settings.dataDir, ...this.place.folder.split('/'));
       await mkdir(folder, { recursive: true });
-      // A file the loader skipped (malformed, say) still owns its name on disk.
+      // Unique within what this library's readers see (a server's documents never take a shared slug);
+      // a file the loader skipped (malformed, say) still owns its name on disk.
       const slug = uniqueSlug(baseForSlug(req, converted), (s) => library.doc(s) !== undefined || existsSync(path.join(folder, `${s}${converted.ext}`)));
-      const relPath = `${INGEST_FOLDER}/${slug}${converted.ext}`;
+      const relPath = `${this.place.folder}/${slug}${converted.ext}`;
       const meta = converted.meta;
       const source = req.source.kind === 'url' ? fetched.url : meta.source;
       const raw = renderDocument(
@@ -188,13 +210,15 @@ export class IngestService {
           added_by: /^\d{17,20}$/.test(req.addedBy.id) ? `${req.addedBy.name} (${req.addedBy.id})` : req.addedBy.name,
           added_at: new Date().toISOString(),
           hash,
+          // The record names the server as well as the folder does, so the file can be put back if moved.
+          guild: this.place.guild,
         },
         body,
       );
       let doc: Doc;
       try {
         // Parsed exactly as a restart will parse the file, before anything is written.
-        doc = parseDocumentDetailed({ path: relPath, raw, ext: converted.ext }).doc;
+        doc = { ...parseDocumentDetailed({ path: relPath, raw, ext: converted.ext }).doc, ...(this.place.guild ? { guild: this.place.guild } : {}) };
       } catch (err) {
         if (err instanceof DocumentError) throw new IngestRefusal(`That document could not be read: ${err.message.replace(`${relPath}: `, '')}.`);
         throw err;
@@ -211,6 +235,7 @@ export class IngestService {
   async forget(slug: string): Promise<Doc> {
     return this.manager.exclusive(async (library, commit) => {
       const doc = library.requireDoc(slug);
+      if (doc.guild !== this.place.guild) throw new RefusalError(SHARED_FORGET);
       const file = path.resolve(this.settings.dataDir, ...doc.path.split('/'));
       // Doc paths come from the loader, but a path outside DATA_DIR is never deleted.
       if (!file.startsWith(path.resolve(this.settings.dataDir) + path.sep)) throw new Error(`refusing to delete outside DATA_DIR: ${doc.path}`);

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { DocumentError } from '../documents/errors.js';
-import { isDocumentPath, isIgnoredName, loadDocumentFile, toDocPath } from '../documents/load.js';
+import { guildOfPath, isDocumentPath, isIgnoredName, loadDocumentFile, toDocPath } from '../documents/load.js';
 import type { Logger } from '../log.js';
 import type { Doc } from '../types.js';
-import type { LibraryManager } from './manager.js';
+import type { LibraryWriter } from './service.js';
 import { uniqueSlug } from './slugs.js';
 
 export interface DataWatcher {
@@ -18,13 +18,16 @@ function sameDoc(a: Doc, b: Doc): boolean {
   return a.slug === b.slug && JSON.stringify(a.meta) === JSON.stringify(b.meta) && JSON.stringify(a.paragraphs) === JSON.stringify(b.paragraphs);
 }
 
+/** The library a changed file belongs to (shared, or a loaded server's); undefined: no library to update. */
+export type WriterFor = (relPath: string) => LibraryWriter | undefined | Promise<LibraryWriter | undefined>;
+
 /**
- * Keeps the library in step with files added, edited or deleted in DATA_DIR
+ * Keeps the libraries in step with files added, edited or deleted in DATA_DIR
  * by hand while the bot runs. Events are batched (editors save in bursts) and
- * applied in one library update; dotfiles, the atomic writer's temp files
+ * applied in one update per library; dotfiles, the atomic writer's temp files
  * among them, are never looked at.
  */
-export function watchDataDir(dataDir: string, manager: LibraryManager, opts: { logger?: Logger; debounceMs?: number } = {}): DataWatcher {
+export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logger?: Logger; debounceMs?: number } = {}): DataWatcher {
   const debounceMs = opts.debounceMs ?? 300;
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -55,10 +58,18 @@ export function watchDataDir(dataDir: string, manager: LibraryManager, opts: { l
   watcher.on('error', (err) => opts.logger?.warn({ err }, 'data folder watcher error'));
 
   async function apply(): Promise<void> {
-    const batch = [...pending].sort();
+    const all = [...pending].sort();
     pending.clear();
-    if (batch.length === 0) return;
-    await manager
+    const byWriter = new Map<LibraryWriter, string[]>();
+    for (const rel of all) {
+      const writer = await writerFor(rel);
+      if (writer) byWriter.set(writer, [...(byWriter.get(writer) ?? []), rel]);
+    }
+    for (const [writer, batch] of byWriter) await applyTo(writer, batch);
+  }
+
+  async function applyTo(writer: LibraryWriter, batch: string[]): Promise<void> {
+    await writer
       .exclusive(async (library, commit) => {
         const add: Doc[] = [];
         const remove: string[] = [];
@@ -75,7 +86,8 @@ export function watchDataDir(dataDir: string, manager: LibraryManager, opts: { l
             const wanted = old && !parsed.slugPinned ? old.slug : parsed.doc.slug;
             const slug = uniqueSlug(wanted, (s) => taken.has(s));
             taken.add(slug);
-            const doc = { ...parsed.doc, slug };
+            const guild = guildOfPath(rel);
+            const doc = { ...parsed.doc, slug, ...(guild ? { guild } : {}) };
             // The ingest service's own writes arrive here too, already in the library.
             if (old && sameDoc(old, doc)) continue;
             if (old && old.slug !== slug) remove.push(old.slug);

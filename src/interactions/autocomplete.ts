@@ -67,8 +67,8 @@ export function choice(name: string, value: string | number): Choice {
 // One function for every call, so the folded names are cached per library (see foldedNames).
 const documentNames = (d: Doc) => [d.slug, d.meta.title];
 
-export function documentChoices(library: Library, partial: string): Choice[] {
-  return rankByName(library.docs, partial, documentNames).map((d) =>
+export function documentChoices(library: Library, partial: string, only?: (doc: Doc) => boolean): Choice[] {
+  return rankByName(only ? library.docs.filter(only) : library.docs, partial, documentNames).map((d) =>
     choice(`${d.meta.title} (${d.slug})`, d.slug),
   );
 }

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/p
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isDocumentPath, isIgnoredName, loadDocuments, type SkippedFile } from '../documents/load.js';
+import { GUILDS_FOLDER, isDocumentPath, isIgnoredName, loadDocuments, type SkippedFile } from '../documents/load.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import { pointsOf } from '../points.js';
@@ -40,7 +40,7 @@ export interface BuildResult {
   skipped: SkippedFile[];
 }
 
-/** A hash of what the library is built from: every document's path, size and mtime, and topics.json. */
+/** A hash of what the shared library is built from: every document's path, size and mtime (servers' folders aside), and topics.json. */
 export async function documentsKey(dataDir: string): Promise<string> {
   const hash = createHash('sha256').update(`v${SNAPSHOT_VERSION}\n`);
   const files: string[] = [];
@@ -48,7 +48,7 @@ export async function documentsKey(dataDir: string): Promise<string> {
     const entries = await readdir(rel ? path.join(dataDir, rel) : dataDir, { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       const relPath = rel ? `${rel}/${e.name}` : e.name;
-      if (isIgnoredName(e.name, e.isDirectory())) continue;
+      if (isIgnoredName(e.name, e.isDirectory()) || (rel === '' && e.name === GUILDS_FOLDER)) continue;
       if (e.isDirectory()) await walk(relPath);
       else if (isDocumentPath(relPath) || relPath === 'topics.json') files.push(relPath);
     }

@@ -1,3 +1,4 @@
+import { oneLibrary } from '../../src/tenancy/scope.js';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ let proc: Process;
 async function startProcess(): Promise<Process> {
   const commands = await loadCommands();
   const services: CommandServices = {};
-  const bot = await startBot({ token: fake.token, apiUrl: fake.apiUrl, getLibrary: () => library, commands, logger: silentLogger, services });
+  const bot = await startBot({ token: fake.token, apiUrl: fake.apiUrl, libraries: oneLibrary(() => library), commands, logger: silentLogger, services });
   await bot.ready;
   const db = openDatabase(dbFile);
   // A fast loop on a test clock: time moves when the test says so.

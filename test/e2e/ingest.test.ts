@@ -38,8 +38,14 @@ async function search(query: string): Promise<string> {
   return shown(await h.fake.sendCommand('search', { query })).content;
 }
 
+/** The fake server's own folder: /ingest writes there, never into the shared library. */
+const serverDir = () => path.join(h.dataDir, 'guilds', h.fake.guildId);
+
+/** The fake server's view of the library (shared + its own documents). */
+const serverLibrary = async () => (await h.services.libraries.server(h.fake.guildId)).library();
+
 async function ingestedFiles(): Promise<string[]> {
-  const dir = path.join(h.dataDir, 'ingested');
+  const dir = serverDir();
   return existsSync(dir) ? (await readdir(dir)).sort() : [];
 }
 
@@ -70,10 +76,12 @@ describe('/ingest', () => {
     expect(content).toMatch(/Topics: |joined no topic/);
 
     expect(await ingestedFiles()).toEqual(['grain-corridor-memo.md']);
-    const saved = await readFile(path.join(h.dataDir, 'ingested', 'grain-corridor-memo.md'), 'utf8');
+    const saved = await readFile(path.join(serverDir(), 'grain-corridor-memo.md'), 'utf8');
     expect(saved).toMatch(/^---\ntitle: Grain corridor memo\nslug: grain-corridor-memo\n/);
     expect(saved).toMatch(/added_by: .*\(\d{17,20}\)/);
     expect(saved).toMatch(/hash: [0-9a-f]{64}/);
+    expect(saved).toContain(`guild: "${h.fake.guildId}"`);
+    expect(existsSync(path.join(h.dataDir, 'ingested')), 'nothing is written to the shared library').toBe(false);
     expect(saved).toMatch(/tags:\n {2}- grain\n {2}- freight/);
 
     expect(await search('lentils northward')).toMatch(/`grain-corridor-memo#p1(\.s1)?`/);
@@ -98,7 +106,7 @@ describe('/ingest', () => {
       h.services.ingest.settings.allowPrivateUrls = false;
     }
     expect(await search('amber shipments tripled')).toMatch(/`baltic-ferries-report#p1(\.s1)?`/);
-    const saved = await readFile(path.join(h.dataDir, 'ingested', 'baltic-ferries-report.txt'), 'utf8');
+    const saved = await readFile(path.join(serverDir(), 'baltic-ferries-report.txt'), 'utf8');
     expect(saved).toContain(`source: ${site.url}/ferries.html`);
     expect(saved).not.toContain('Subscribe to the newsletter');
     expect(saved).not.toContain('cookie policy');
@@ -108,7 +116,7 @@ describe('/ingest', () => {
   });
 
   it('GIVEN a private address without the override THEN it is refused ephemerally, never connected to, and the library is unchanged', async () => {
-    const before = h.services.manager.current();
+    const before = (await serverLibrary());
     const seen = site.seen.length;
     const res = await h.fake.sendCommand('ingest', { url: `${site.url}/ferries.html` });
     expect(res.deferred).toBe(false);
@@ -116,11 +124,11 @@ describe('/ingest', () => {
     expect(ephemeral).toBe(true);
     expect(content).toContain('private, local or internal network address');
     expect(site.seen.length).toBe(seen);
-    expect(h.services.manager.current()).toBe(before);
+    expect((await serverLibrary())).toBe(before);
   });
 
   it('GIVEN an attachment over INGEST_MAX_BYTES THEN it is refused before deferring, without downloading it', async () => {
-    const before = h.services.manager.current();
+    const before = (await serverLibrary());
     const downloads = h.fake.downloads.length;
     const res = await h.fake.sendCommand('ingest', attach('huge.txt', 'word '.repeat(MAX_BYTES / 4), 'text/plain'));
     expect(res.deferred).toBe(false);
@@ -128,24 +136,24 @@ describe('/ingest', () => {
     expect(ephemeral).toBe(true);
     expect(content).toMatch(/That file is 80\.0 KB; the limit is 64\.0 KB\./);
     expect(h.fake.downloads.length).toBe(downloads);
-    expect(h.services.manager.current()).toBe(before);
+    expect((await serverLibrary())).toBe(before);
   });
 
   it('GIVEN a binary file named .txt THEN it is refused with a reason after the download, ephemerally', async () => {
-    const before = h.services.manager.current();
+    const before = (await serverLibrary());
     const res = await h.fake.sendCommand('ingest', attach('notes.txt', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]), 'text/plain'));
     const { content, ephemeral } = shown(res);
     expect(ephemeral).toBe(true);
     expect(content).toContain('zip archive');
-    expect(h.services.manager.current()).toBe(before);
+    expect((await serverLibrary())).toBe(before);
   });
 
   it('GIVEN a member without Manage Server or the analyst role THEN /ingest is refused ephemerally before deferring', async () => {
-    const before = h.services.manager.current();
+    const before = (await serverLibrary());
     const res = await h.fake.sendCommand('ingest', attach('other.md', '# Other\n\nSome other text about barley.\n'), { permissions: '0' });
     expect(res.deferred).toBe(false);
     expect(shown(res)).toEqual({ content: 'You need the Manage Server permission (or the analyst role) to add documents.', ephemeral: true });
-    expect(h.services.manager.current()).toBe(before);
+    expect((await serverLibrary())).toBe(before);
   });
 
   it('GIVEN the analyst role THEN a member without Manage Server may ingest', async () => {
@@ -169,7 +177,7 @@ describe('/forget', () => {
     const ask = shown(await h.fake.sendCommand('forget', { document: 'grain-corridor-memo' }));
     expect(ask.ephemeral).toBe(true);
     expect(ask.content).toContain('Remove **Grain corridor memo** `grain-corridor-memo`');
-    expect(h.services.manager.current().doc('grain-corridor-memo')).toBeDefined();
+    expect((await serverLibrary()).doc('grain-corridor-memo')).toBeDefined();
 
     const confirm = shown(await h.fake.sendComponent('forget:grain-corridor-memo'));
     expect(confirm.content).toContain('Removed **Grain corridor memo**');
@@ -185,7 +193,7 @@ describe('/forget', () => {
     const press = shown(await h.fake.sendComponent('forget:baltic-ferries-report', { permissions: '0', userId: h.fake.addUser() }));
     expect(press.content).toContain('to remove documents');
     expect(press.ephemeral).toBe(true);
-    expect(h.services.manager.current().doc('baltic-ferries-report')).toBeDefined();
+    expect((await serverLibrary()).doc('baltic-ferries-report')).toBeDefined();
   });
 
   it('GIVEN autocomplete THEN ingested documents are offered', async () => {

@@ -1,3 +1,4 @@
+import { oneLibrary } from '../../src/tenancy/scope.js';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOADING } from '../../src/discord/interactions.js';
@@ -30,6 +31,7 @@ beforeAll(async () => {
       if (!library) throw new Error('the library is not loaded yet');
       return library;
     },
+    libraries: oneLibrary(() => library!),
     commands: await loadCommands(),
     logger: lines.logger,
     lifecycle,

@@ -2,9 +2,11 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startBot, type Bot } from '../../src/discord/bot.js';
+import { LibraryManager } from '../../src/ingest/manager.js';
 import { loadCommands } from '../../src/interactions/registry.js';
 import { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
+import { Libraries } from '../../src/tenancy/libraries.js';
 import { harnessLibrary } from './e2e-corpus.js';
 import { startFakeDiscord } from '../fake-discord/server.js';
 
@@ -21,9 +23,16 @@ export async function tempDataDir(extra: Record<string, string> = {}): Promise<s
 export interface Harness {
   fake: Awaited<ReturnType<typeof startFakeDiscord>>;
   bot: Bot;
+  /** The shared library. */
   library: Library;
+  libraries: Libraries;
   dataDir: string;
   close(): Promise<void>;
+}
+
+/** Every library for `dataDir` as the bot serves them: `library` shared, servers' own loaded on first use. */
+export function librariesFor(library: Library, dataDir: string): Libraries {
+  return new Libraries(new LibraryManager(library), { settings: { dataDir, maxBytes: 10 * 1024 * 1024, allowPrivateUrls: false } });
 }
 
 /** The real discord.js client, logged into the loopback fake, serving the real command modules. */
@@ -32,12 +41,14 @@ export async function startHarness(extra: Record<string, string> = {}): Promise<
   const dataDir = await tempDataDir(extra);
   const library = await harnessLibrary(dataDir);
   const commands = await loadCommands();
-  const bot = await startBot({ token: fake.token, apiUrl: fake.apiUrl, getLibrary: () => library, commands, logger: silentLogger });
+  const libraries = librariesFor(library, dataDir);
+  const bot = await startBot({ token: fake.token, apiUrl: fake.apiUrl, libraries, commands, logger: silentLogger });
   await bot.ready;
   return {
     fake,
     bot,
     library,
+    libraries,
     dataDir,
     async close() {
       // The client first: otherwise it keeps reconnecting to the closed fake.

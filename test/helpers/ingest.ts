@@ -32,10 +32,9 @@ export async function startIngestHarness(settings: Partial<IngestSettings> = {},
   const bot = await startBot({
     token: fake.token,
     apiUrl: fake.apiUrl,
-    getLibrary: () => services.manager.current(),
+    libraries: services.libraries,
     commands,
     logger: silentLogger,
-    services: { ingest: services.ingest },
   });
   await bot.ready;
   // Attachment options only arrive typed once the definitions are registered.

@@ -6,7 +6,7 @@ import { loadCommands } from '../../src/interactions/registry.js';
 import { Library } from '../../src/library.js';
 import { Lifecycle } from '../../src/lifecycle/index.js';
 import { startFakeDiscord } from '../fake-discord/server.js';
-import { registerCommands, tempDataDir } from './bot.js';
+import { librariesFor, registerCommands, tempDataDir } from './bot.js';
 
 /** discord.js leaves 5 s between IDENTIFYs; the fake is local, so re-identify at once. */
 export const FAST_IDENTIFY = { buildIdentifyThrottler: () => ({ waitForIdentify: async () => {} }) };
@@ -40,6 +40,7 @@ export async function startServiceHarness({ cooldowns = { userSeconds: 0, guildP
     config: { cooldowns, health: health ? { port: 0, host: '127.0.0.1' } : undefined, apiUrl: fake.apiUrl },
     token: fake.token,
     getLibrary: () => library,
+    libraries: librariesFor(library, dataDir),
     commands,
     logger,
     lifecycle,

@@ -103,7 +103,7 @@ beforeAll(async () => {
 
 describe('hostile input to every command', () => {
   it('GIVEN random unicode, control characters, markdown, mentions, huge numbers and empty strings THEN every handler answers within Discord limits and no mention comes alive', async () => {
-    const session = createSession(() => library, commands, silentLogger);
+    const session = createSession(() => ({ guildId: null, library: () => library }), commands, silentLogger);
     for (const command of commands.values()) {
       await fc.assert(
         fc.asyncProperty(invocations(command), async ({ subcommand, values }) => {

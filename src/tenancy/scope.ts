@@ -1,0 +1,139 @@
+import { guildFolder } from '../documents/load.js';
+import { IngestService, type IngestSettings, type LibraryWriter } from '../ingest/service.js';
+import type { LibraryChanges } from '../ingest/manager.js';
+import { uniqueSlug } from '../ingest/slugs.js';
+import type { Library } from '../library.js';
+import type { Logger } from '../log.js';
+import type { Doc } from '../types.js';
+
+/**
+ * What one asker sees: a Discord server's view of the library (the shared
+ * documents plus the server's own), or the shared library alone. Resolved
+ * once where a request comes in; everything after works on `library()`, an
+ * ordinary Library, and never needs to know which server asked.
+ */
+export interface LibraryScope {
+  /** The server; null for the shared library alone (direct messages, the CLI without `--guild`). */
+  readonly guildId: string | null;
+  /** The current snapshot. A request reads one snapshot throughout. */
+  library(): Library;
+  /** Adds to and removes from this scope's own documents; absent where nothing may be changed (direct messages). */
+  readonly ingest?: IngestService;
+}
+
+/** Whatever resolves scopes for a front end: `Libraries` in the bot, a fixed one in some tests. */
+export interface LibraryScopes {
+  scope(guildId: string | null): LibraryScope | Promise<LibraryScope>;
+}
+
+/** Rough bytes a server's view costs beyond the shared library, per point it spans (index layout and scratch arrays, maps). */
+const BYTES_PER_VIEW_POINT = 48;
+/** Per character of the server's own text (the text, its points, its small index). */
+const BYTES_PER_OWN_CHAR = 8;
+
+/**
+ * One server's library. Its own documents are kept as a list; its view is the
+ * shared library's current snapshot with them added (`Library.with`: a small
+ * delta index beside the shared one, which is built and held once). When the
+ * shared library changes, the view is derived again on next use.
+ */
+export class ServerLibrary implements LibraryScope, LibraryWriter {
+  readonly ingest: IngestService;
+  private own: Doc[];
+  private base: Library | undefined;
+  private basePending = false;
+  private view: Library | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private inFlight = 0;
+
+  constructor(
+    readonly guildId: string,
+    private readonly shared: { current(): Library },
+    own: readonly Doc[],
+    settings: IngestSettings,
+    private readonly logger?: Logger,
+  ) {
+    this.own = [...own];
+    this.ingest = new IngestService(this, settings, logger, { folder: guildFolder(guildId), guild: guildId });
+  }
+
+  library(): Library {
+    const base = this.shared.current();
+    // Topics that arrive after a cold start's early hand-over are joined with this server's documents too.
+    if (!this.view || base !== this.base || (this.basePending && !base.topicsPending)) this.derive(base);
+    return this.view!;
+  }
+
+  current(): Library {
+    return this.library();
+  }
+
+  /** The server's own documents. */
+  get documents(): readonly Doc[] {
+    return this.own;
+  }
+
+  /** An ingest or forget is queued or running: not a moment to unload. */
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
+  /** What holding this view costs beyond the shared library, in bytes (an estimate the memory budget uses). */
+  footprint(): number {
+    if (this.own.length === 0 || !this.view) return 0;
+    let chars = 0;
+    for (const d of this.own) for (const p of d.paragraphs) chars += p.text.length * 2;
+    return this.view.points.length * BYTES_PER_VIEW_POINT + chars * BYTES_PER_OWN_CHAR;
+  }
+
+  private derive(base: Library): void {
+    this.own = yieldSharedSlugs(this.own, base, (from, to) =>
+      this.logger?.warn({ guildId: this.guildId, slug: from, renamed: to }, 'a shared document took this slug; the server’s document was renamed'),
+    );
+    this.view = this.own.length ? base.with({ add: this.own }) : base;
+    this.base = base;
+    this.basePending = base.topicsPending;
+  }
+
+  /** Changes run one at a time, each on the view current when it starts (see LibraryManager). */
+  exclusive<T>(work: (library: Library, commit: (changes: LibraryChanges) => Promise<Library>) => Promise<T>): Promise<T> {
+    const run = () => {
+      const commit = async (changes: LibraryChanges) => {
+        const current = this.library();
+        const mine = new Set(this.own.map((d) => d.slug));
+        // Only this server's documents can change here, whatever a caller asks.
+        const remove = (changes.remove ?? []).filter((slug) => mine.has(slug));
+        const add = (changes.add ?? []).map((d) => (d.guild === this.guildId ? d : { ...d, guild: this.guildId }));
+        if (add.length === 0 && remove.length === 0) return current;
+        const next = current.with({ add, remove });
+        const replaced = new Set([...remove, ...add.map((d) => d.slug)]);
+        this.own = [...this.own.filter((d) => !replaced.has(d.slug)), ...add];
+        this.view = next;
+        return next;
+      };
+      return work(this.library(), commit);
+    };
+    this.inFlight++;
+    const result = this.queue.then(run, run).finally(() => this.inFlight--);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+}
+
+/** The server's documents, renamed where a shared document now has the same slug: shared slugs win. */
+function yieldSharedSlugs(own: Doc[], base: Library, renamed: (from: string, to: string) => void): Doc[] {
+  if (!own.some((d) => base.doc(d.slug))) return own;
+  const taken = new Set(own.map((d) => d.slug));
+  return own.map((d) => {
+    if (!base.doc(d.slug)) return d;
+    const slug = uniqueSlug(d.slug, (s) => taken.has(s) || base.doc(s) !== undefined);
+    taken.add(slug);
+    renamed(d.slug, slug);
+    return { ...d, slug };
+  });
+}
+
+/** One library for every asker, read-only: for tools and tests with no servers' folders behind them. */
+export function oneLibrary(getLibrary: () => Library): LibraryScopes {
+  return { scope: (guildId) => ({ guildId, library: getLibrary }) };
+}
