@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { constants as zlibConstants, createDeflate, type Deflate } from 'node:zlib';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { channelObject, guildCreatePayload, memberObject } from './payloads.js';
+import { channelObject, guildCreatePayload, memberObject, type GuildInfo } from './payloads.js';
 import type { FakeState } from './state.js';
 import type { GatewayLogEntry, Json } from './types.js';
 
@@ -137,7 +137,7 @@ export class FakeGateway {
     this.sendDispatch(conn, 'READY', {
       v: 10,
       user: { ...s.botUser, verified: true, mfa_enabled: false, flags: 0 },
-      guilds: [{ id: s.guildId, unavailable: true }],
+      guilds: s.allGuilds().map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: s.gatewayUrl,
@@ -152,7 +152,7 @@ export class FakeGateway {
     });
     // With the Guilds intent discord.js waits (up to waitGuildTimeout, 15 s) for every guild in
     // READY to arrive as GUILD_CREATE before emitting clientReady.
-    if (session.intents & GUILDS_INTENT) this.sendDispatch(conn, 'GUILD_CREATE', this.guildCreate());
+    if (session.intents & GUILDS_INTENT) for (const g of s.allGuilds()) this.sendDispatch(conn, 'GUILD_CREATE', this.guildCreate(g));
     conn.ready = true;
     this.state.changed();
   }
@@ -176,12 +176,12 @@ export class FakeGateway {
     this.state.changed();
   }
 
-  guildCreate(): Json {
+  guildCreate(g: GuildInfo = this.state.guild): Json {
     const s = this.state;
     return guildCreatePayload(
-      s.guild,
-      s.guildChannels().map((c) => channelObject(c)),
-      [memberObject(s.botUser, [], s.guild.joinedAt)],
+      g,
+      s.guildChannels(g.id).map((c) => channelObject(c)),
+      [memberObject(s.botUser, [], g.joinedAt)],
     );
   }
 

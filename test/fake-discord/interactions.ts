@@ -152,7 +152,7 @@ export class InteractionDriver {
       attachment_size_limit: 26_214_400,
     };
     if (guildId) {
-      const channelId = ctx.channelId ?? s.channelId;
+      const channelId = ctx.channelId ?? s.defaultChannel(guildId);
       const ch = s.channels.get(channelId) ?? { id: channelId, type: 0, name: 'unknown', guild_id: guildId };
       // The bot's effective permissions in the channel: a forbidden channel lacks SEND_MESSAGES.
       const app = s.forbidden.has(channelId) ? (BigInt(ALL_PERMISSIONS) & ~SEND_MESSAGES).toString() : ALL_PERMISSIONS;
@@ -279,7 +279,8 @@ export class InteractionDriver {
       return m;
     }
     const newestFirst = [...s.store.values()].reverse();
-    const hit = newestFirst.find((m) => [...walkComponents(m.components)].some((c) => c.custom_id === customId));
+    // A click in a named channel (another server's, say) is on a message there.
+    const hit = newestFirst.find((m) => (!ctx.channelId || m.channel_id === ctx.channelId) && [...walkComponents(m.components)].some((c) => c.custom_id === customId));
     if (hit) return hit;
     // Nothing the bot posted carries this custom_id: click a button on a synthetic bot message
     // (handy for testing handlers of stale/foreign buttons).

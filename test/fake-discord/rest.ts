@@ -132,11 +132,11 @@ export function buildRouter(state: FakeState): Router {
   );
 
   // -- guilds -------------------------------------------------------------------------------
-  const guildOr404 = (id: string): RouteResponse | null => (id === state.guildId ? null : err(404, 10004, 'Unknown Guild'));
+  const guildOr404 = (id: string): RouteResponse | null => (state.guildInfo(id) ? null : err(404, 10004, 'Unknown Guild'));
   r.on('GET', '/guilds/:guildId', ({ params, query }) => {
     const miss = guildOr404(params.guildId!);
     if (miss) return miss;
-    const g = guildObject(state.guild);
+    const g = guildObject(state.guildInfo(params.guildId!)!);
     if (query.with_counts === 'true') Object.assign(g, { approximate_member_count: 2, approximate_presence_count: 1 });
     return ok(g);
   });

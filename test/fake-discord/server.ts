@@ -174,6 +174,17 @@ class FakeDiscordServer implements FakeDiscord {
     this.gateway.broadcast(existed ? 'CHANNEL_UPDATE' : 'CHANNEL_CREATE', channelObject(ch));
     return id;
   }
+  /**
+   * Invites the bot into another server (with its own 'general' channel): a
+   * connected client gets GUILD_CREATE, as from Discord. Interactions name it
+   * with `ctx.guildId`.
+   */
+  addGuild(name = `Guild ${this.state.otherGuilds.size + 2}`): { guildId: string; channelId: string } {
+    const added = this.state.addGuild(name);
+    const info = this.state.guildInfo(added.guildId)!;
+    this.gateway.broadcast('GUILD_CREATE', this.gateway.guildCreate(info));
+    return added;
+  }
   forbidChannel(id: string): void {
     this.state.forbidden.add(id);
   }

@@ -127,6 +127,32 @@ export class FakeState extends EventEmitter {
     return u;
   }
 
+  /** Servers the bot is in besides the first (addGuild), each with its own default channel. */
+  readonly otherGuilds = new Map<string, { info: GuildInfo; channelId: string }>();
+
+  /** Every server the bot is in, the first one first. */
+  allGuilds(): GuildInfo[] {
+    return [this.guild, ...[...this.otherGuilds.values()].map((g) => g.info)];
+  }
+
+  guildInfo(guildId: string): GuildInfo | undefined {
+    return guildId === this.guildId ? this.guild : this.otherGuilds.get(guildId)?.info;
+  }
+
+  /** The channel interactions in a server come from unless a test names one. */
+  defaultChannel(guildId: string): string {
+    return guildId === this.guildId ? this.channelId : (this.otherGuilds.get(guildId)?.channelId ?? this.channelId);
+  }
+
+  addGuild(name: string): { guildId: string; channelId: string } {
+    const guildId = this.ids.next();
+    const channelId = this.ids.next();
+    const owner = this.ensureUser(this.ids.next(), `${name}-owner`);
+    this.otherGuilds.set(guildId, { info: { id: guildId, name, ownerId: owner.id, joinedAt: new Date().toISOString() }, channelId });
+    this.channels.set(channelId, { id: channelId, type: GUILD_TEXT, name: 'general', guild_id: guildId });
+    return { guildId, channelId };
+  }
+
   guildChannels(guildId = this.guildId): FakeChannel[] {
     return [...this.channels.values()].filter((c) => c.guild_id === guildId);
   }

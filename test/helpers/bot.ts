@@ -59,10 +59,10 @@ export async function startHarness(extra: Record<string, string> = {}): Promise<
   };
 }
 
-/** Registers the real command definitions in the fake's guild, as `npm run deploy` would, so option types come from them. */
-export async function registerCommands(fake: Harness['fake']): Promise<void> {
+/** Registers the real command definitions in a guild of the fake (default its first), as `npm run deploy` would, so option types come from them. */
+export async function registerCommands(fake: Harness['fake'], guildId = fake.guildId): Promise<void> {
   const commands = await loadCommands();
-  await fetch(`${fake.apiUrl}/v10/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`, {
+  await fetch(`${fake.apiUrl}/v10/applications/${fake.applicationId}/guilds/${guildId}/commands`, {
     method: 'PUT',
     headers: { authorization: `Bot ${fake.token}`, 'content-type': 'application/json' },
     body: JSON.stringify([...commands.values()].map((c) => c.data)),
