@@ -76,6 +76,8 @@ export interface FakeDiscord {
   waitForMessage(pred: (m: ChannelMessage) => boolean, timeoutMs?: number): Promise<ChannelMessage>;
 
   addChannel(id?: string, name?: string, type?: number): string;
+  /** another server with the bot in it, and its default channel; name it in interactions with `ctx.guildId` */
+  addGuild(name?: string): { guildId: string; channelId: string };
   /** POST/PATCH of messages in this channel → 403 {code: 50013, message: 'Missing Permissions'} */
   forbidChannel(id: string): void;
   allowChannel(id: string): void;
