@@ -101,7 +101,7 @@ async function now(ctx: CommandContext): Promise<Reply> {
     await ctx.defer();
     return briefReply(renderBrief(todaysBrief(ctx.library, { now: Date.now() })));
   }
-  const settings = digest.store.settings(ctx.guildId!);
+  const settings = await digest.store.settings(ctx.guildId!);
   const toChannel = Boolean(settings?.enabled);
   if (toChannel && !canManage(ctx)) return { content: NEED_PERMISSION, ephemeral: true, outcome: 'refused' };
   await ctx.defer({ ephemeral: toChannel });
@@ -124,14 +124,14 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
   if (sub === 'now') return now(ctx);
   if (sub === 'show') {
     const { guildId, digest } = service(ctx);
-    return { content: describe(digest.status(guildId)) };
+    return { content: describe(await digest.status(guildId)) };
   }
   if (sub !== 'set' && sub !== 'off') throw new UserError('Use `/digest set`, `/digest show`, `/digest off` or `/digest now`.');
   // Refuse before anything else, so the refusal stays ephemeral and nothing changes.
   if (ctx.guildId && !canManage(ctx)) return { content: NEED_PERMISSION, ephemeral: true, outcome: 'refused' };
   const { guildId, digest } = service(ctx);
   if (sub === 'off') {
-    return { content: digest.off(guildId, ctx.user.id) ? 'The daily brief is off. `/digest set` turns it back on.' : 'There was no daily brief to turn off.' };
+    return { content: (await digest.off(guildId, ctx.user.id)) ? 'The daily brief is off. `/digest set` turns it back on.' : 'There was no daily brief to turn off.' };
   }
   const channelId = ctx.options.string('channel', { max: 25 });
   const time = ctx.options.string('time', { max: 10 });
@@ -139,7 +139,7 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
   if (!channelId || !time || !timezone) throw new UserError('`/digest set` needs a channel, a time (HH:MM) and a time zone.');
   // Discord sends a channel id; anything else (typed text, a mention) would be echoed back as `<#…>`.
   if (!/^\d{17,20}$/.test(channelId)) throw new UserError('Pick the `channel` from the list Discord offers.');
-  const status = digest.set(guildId, { channelId, time, timezone, topics: ctx.options.string('topics', { max: 500 }) }, ctx.user.id);
+  const status = await digest.set(guildId, { channelId, time, timezone, topics: ctx.options.string('topics', { max: 500 }) }, ctx.user.id);
   return { content: `✅ Saved. ${describe(status)}\n-# \`/digest now\` posts one straight away to check Dossier can post there.` };
 }
 

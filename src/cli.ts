@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
       json: flags.json,
       timezone: flags.timezone,
       topics: flags.topics,
-      databasePath: config.databasePath,
+      database: config.database,
       write: (text) => process.stdout.write(`${flags.json ? text : replyToText({ content: text })}\n`),
     });
     return 0;

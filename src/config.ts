@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { DatabaseTarget } from './db/index.js';
+import { databaseUrlProblem } from './db/url.js';
 
 /** TEAM_MEMORY_MB's default: what the servers' own libraries may hold together. */
 export const DEFAULT_TEAM_MEMORY_MB = 512;
@@ -22,6 +24,13 @@ const schema = z.object({
   ),
   DATA_DIR: optional(z.string()),
   DATABASE_PATH: optional(z.string()),
+  // The refinement's messages never echo the value: it holds a password.
+  DATABASE_URL: optional(
+    z.string().superRefine((v, ctx) => {
+      const problem = databaseUrlProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  ),
   INDEX_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   NODE_ENV: optional(z.string()),
@@ -45,8 +54,8 @@ export interface Config {
   /** REST base without the version, e.g. http://127.0.0.1:8080/api (discord.js appends /v10). */
   apiUrl?: string;
   dataDir: string;
-  /** SQLite file for the daily brief's settings and log. */
-  databasePath: string;
+  /** Where state lives: PostgreSQL when DATABASE_URL is set, else the SQLite file DATABASE_PATH. */
+  database: DatabaseTarget;
   /** Where the built search index is saved between starts. */
   indexDir: string;
   logLevel: string;
@@ -83,7 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     apiUrl: e.DISCORD_API_URL?.replace(/\/+$/, '').replace(/\/v\d+$/, ''),
     dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
     // Default inside a dot-folder of DATA_DIR: the document loader skips dot-folders.
-    databasePath: e.DATABASE_PATH ? path.resolve(cwd, e.DATABASE_PATH) : path.join(path.resolve(cwd, e.DATA_DIR ?? 'data'), '.dossier', 'dossier.db'),
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'sqlite', file: e.DATABASE_PATH ? path.resolve(cwd, e.DATABASE_PATH) : path.join(path.resolve(cwd, e.DATA_DIR ?? 'data'), '.dossier', 'dossier.db') },
     indexDir: e.INDEX_DIR ? path.resolve(cwd, e.INDEX_DIR) : path.join(path.resolve(cwd, e.DATA_DIR ?? 'data'), '.dossier', 'index'),
     logLevel: e.LOG_LEVEL ?? 'info',
     production: e.NODE_ENV === 'production',

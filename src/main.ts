@@ -2,7 +2,8 @@ import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireDiscord, type Config } from './config.js';
 import { runConsole } from './console/repl.js';
-import { DatabaseError, openDatabase, type Db } from './db/index.js';
+import { DatabaseError, openDatabase, type Database } from './db/index.js';
+import { databasePassword } from './db/url.js';
 import { startDigest } from './discord/digest.js';
 import { LOADING } from './discord/interactions.js';
 import { startService } from './discord/service.js';
@@ -15,7 +16,7 @@ import { settleLegacyIngested } from './tenancy/legacy.js';
 import { Lifecycle } from './lifecycle/index.js';
 import { installProcessHooks } from './lifecycle/process.js';
 import { createLogger } from './log.js';
-import { databaseWritable } from './observability/checks.js';
+import { databaseReady } from './observability/checks.js';
 import { openLibrary } from './store/build.js';
 import { recordDigest } from './observability/metrics.js';
 
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   }
   const bot = Boolean(config.discordToken);
   // The console owns stdout for its answers, so its logs go to stderr.
-  const logger = createLogger({ level: bot ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn'), pretty: !config.production, fd: bot ? 1 : 2, secrets: [config.discordToken] });
+  const logger = createLogger({ level: bot ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn'), pretty: !config.production, fd: bot ? 1 : 2, secrets: [config.discordToken, databasePassword(config.database)] });
   await access(config.dataDir).catch(() => fail(`DATA_DIR: the folder ${config.dataDir} does not exist.`));
   // Closeables (the database, schedulers) register with `lifecycle.onClose`; SIGTERM drains and closes them.
   // Installed before the (possibly long) index build, so a stop during start-up still exits cleanly.
@@ -62,17 +63,17 @@ async function main(): Promise<void> {
   if (bot) installProcessHooks({ lifecycle, logger });
 
   // Opened before the (possibly long) index build: a corrupt or unwritable database should stop start-up at once.
-  let db: Db | undefined;
+  let db: Database | undefined;
   if (bot) {
     try {
-      db = openDatabase(config.databasePath);
+      db = await openDatabase(config.database);
     } catch (err) {
       if (err instanceof DatabaseError) fail(err.message);
       throw err;
     }
     const opened = db;
     // Registered before the scheduler, so it closes after it.
-    lifecycle.onClose({ name: 'database', close: () => void opened.close() });
+    lifecycle.onClose({ name: 'database', close: () => opened.close() });
   }
 
   const commands = await loadCommands();
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     logger,
     lifecycle,
     services,
-    checks: [databaseWritable(db!)],
+    checks: [databaseReady(db!)],
     loading: () => (started ? undefined : LOADING),
   });
 

@@ -1,58 +1,152 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS, migrationContext, type DatabaseKind, type Migration } from './migrations.js';
+import type { Tables } from './schema.js';
+import { redactUrl } from './url.js';
 
-export type Db = Database.Database;
+export type { DatabaseKind } from './migrations.js';
+
+/** Where the state lives: a SQLite file (the zero-setup default) or a PostgreSQL server (`DATABASE_URL`). */
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/**
+ * An open database, either backend, behind one typed query builder. The
+ * stores take this and never ask which backend it is, except where SQL
+ * itself differs.
+ */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<Tables>;
+  /** For messages and logs: the file, or the URL without its password. */
+  readonly location: string;
+  /** The better-sqlite3 handle under a SQLite database (the readiness check takes its write lock directly). */
+  readonly sqlite?: BetterSqlite3.Database;
+  close(): Promise<void>;
+}
 
 /**
  * The database could not be opened, checked or migrated. The message names the
- * path and says what to do, because the operator sees it at start-up.
+ * variable and the place and says what to do, because the operator sees it at
+ * start-up; it never contains a password.
  */
 export class DatabaseError extends Error {
   override name = 'DatabaseError';
 }
 
+/** Session-level advisory lock key for migrations (any constant; "dossier" in ASCII). */
+const MIGRATION_LOCK = 0x646f7373696572n;
+
+export interface OpenOptions {
+  migrations?: readonly Migration[];
+  /** PostgreSQL pool size per process. */
+  poolSize?: number;
+}
+
 /**
- * Opens (creating if needed) the SQLite file, refuses a damaged one, and brings
- * the schema up to date. Never recreates or truncates an existing file: a bad
- * file is the operator's to inspect, not ours to overwrite.
+ * Opens the database, refuses a damaged or too-new one, and brings the schema
+ * up to date. Never recreates or truncates existing data: a bad database is the
+ * operator's to inspect, not ours to overwrite.
  */
-export function openDatabase(file: string, { migrations = MIGRATIONS }: { migrations?: readonly Migration[] } = {}): Db {
-  let db: Db | undefined;
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  return target.kind === 'sqlite' ? openSqlite(target.file, options) : openPostgres(target.url, options);
+}
+
+async function openSqlite(file: string, { migrations = MIGRATIONS }: OpenOptions): Promise<Database> {
+  let handle: BetterSqlite3.Database | undefined;
+  let db: Kysely<Tables> | undefined;
   try {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file);
-    db.pragma('busy_timeout = 5000');
-    const check = db.pragma('quick_check', { simple: true });
+    handle = new BetterSqlite3(file);
+    handle.pragma('busy_timeout = 5000');
+    const check = handle.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db, migrations);
-    return db;
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+    handle.pragma('foreign_keys = ON');
+    db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: handle }) });
+    await migrate(db, 'sqlite', migrations);
+    const kysely = db;
+    return { kind: 'sqlite', db: kysely, location: file, sqlite: handle, close: () => kysely.destroy() };
   } catch (err) {
-    db?.close();
-    const reason = err instanceof Error ? err.message : String(err);
+    if (db) await db.destroy().catch(() => {});
+    else handle?.close();
     throw new DatabaseError(
-      `DATABASE_PATH: cannot use the database at ${file} (${reason}). ` +
+      `DATABASE_PATH: cannot use the database at ${file} (${reason(err)}). ` +
         'Check that the folder is writable and the file is a Dossier SQLite database; restore it from a backup or move it aside to start afresh.',
     );
   }
 }
 
-function migrate(db: Db, migrations: readonly Migration[]): void {
-  db.exec('CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const applied = new Set(db.prepare('SELECT version FROM migrations').pluck().all() as number[]);
-  const newest = Math.max(0, ...applied);
-  const known = Math.max(0, ...migrations.map((m) => m.version));
-  if (newest > known) throw new Error(`schema version ${newest} is newer than this Dossier (knows up to ${known})`);
-  const record = db.prepare('INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      m.up(db);
-      record.run(m.version, m.name, Date.now());
-    }).immediate();
+/** BIGINT (times in ms, counts) as JS numbers: every value Dossier stores is far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+async function openPostgres(url: string, { migrations = MIGRATIONS, poolSize = 10 }: OpenOptions): Promise<Database> {
+  const location = redactUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 10_000, application_name: 'dossier' });
+  // An idle client losing its server is reported here; without a listener it would crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(db, 'postgres', migrations);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    throw new DatabaseError(
+      `DATABASE_URL: cannot use the PostgreSQL database at ${location} (${reason(err)}). ` +
+        'Check that the server is running and reachable, and that the user, password and database name are right.',
+    );
   }
+  return { kind: 'postgres', db, location, close: () => db.destroy() };
+}
+
+function reason(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length) return reason(err.errors[0]);
+  const e = err as { message?: string; code?: string };
+  return e?.message || e?.code || String(err);
+}
+
+/**
+ * Applies the migrations not yet recorded, one transaction each. In
+ * PostgreSQL an advisory lock makes processes that start together take turns,
+ * so each migration runs once; in SQLite `BEGIN IMMEDIATE` does the same, and
+ * the list of applied versions is re-read inside each transaction.
+ */
+async function migrate(db: Kysely<Tables>, kind: DatabaseKind, migrations: readonly Migration[]): Promise<void> {
+  const t = migrationContext(kind);
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  await db.connection().execute(async (conn) => {
+    if (kind === 'postgres') await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    try {
+      await conn.schema
+        .createTable('migrations')
+        .ifNotExists()
+        .addColumn('version', 'integer', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('applied_at', t.time, (c) => c.notNull())
+        .execute();
+      const applied = async () => new Set((await conn.selectFrom('migrations').select('version').execute()).map((r) => r.version));
+      const newest = Math.max(0, ...(await applied()));
+      if (newest > known) throw new Error(`schema version ${newest} is newer than this Dossier (knows up to ${known})`);
+      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+        await sql.raw(kind === 'postgres' ? 'BEGIN' : 'BEGIN IMMEDIATE').execute(conn);
+        try {
+          if (!(await applied()).has(m.version)) {
+            await m.up(conn, t);
+            await conn.insertInto('migrations').values({ version: m.version, name: m.name, applied_at: Date.now() }).execute();
+          }
+          await sql`COMMIT`.execute(conn);
+        } catch (err) {
+          await sql`ROLLBACK`.execute(conn).catch(() => {});
+          throw err;
+        }
+      }
+    } finally {
+      if (kind === 'postgres') await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn).catch(() => {});
+    }
+  });
 }

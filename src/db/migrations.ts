@@ -1,52 +1,79 @@
-import type Database from 'better-sqlite3';
+import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** What a migration needs to write one schema for both backends. */
+export interface MigrationContext {
+  kind: DatabaseKind;
+  /** The column type for milliseconds since the epoch (past 2^31, so BIGINT in PostgreSQL). */
+  time: 'integer' | 'bigint';
+  /** Adds an auto-numbered `id` primary key: SQLite's rowid alias, PostgreSQL's identity column. */
+  id<T extends string>(table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'>;
+}
 
 export interface Migration {
   version: number;
   name: string;
-  up(db: Database.Database): void;
+  // Migrations see the schema as it was, not as `Tables` describes it now.
+  up(db: Kysely<any>, t: MigrationContext): Promise<void>;
 }
+
+export function migrationContext(kind: DatabaseKind): MigrationContext {
+  return {
+    kind,
+    time: kind === 'postgres' ? 'bigint' : 'integer',
+    id: (table) =>
+      kind === 'postgres'
+        ? table.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        : table.addColumn('id', 'integer', (c) => c.primaryKey()),
+  };
+}
+
+const notNull = (c: ColumnDefinitionBuilder) => c.notNull();
 
 /**
  * Numbered, append-only: a released migration is never edited, a change is a
- * new entry. Each runs in its own transaction with its row in `migrations`.
+ * new entry. Written with Kysely's schema builder so both backends get the same
+ * tables from the same code. Each runs in its own transaction with its row in
+ * `migrations`.
  */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'daily brief: guild settings, brief log, documents seen',
-    up(db) {
-      db.exec(`
-        CREATE TABLE guild_settings (
-          guild_id    TEXT PRIMARY KEY,
-          channel_id  TEXT NOT NULL,
-          time        TEXT NOT NULL,            -- HH:MM, local to timezone
-          timezone    TEXT NOT NULL,            -- IANA zone
-          topics      TEXT,                     -- JSON array of topic names, NULL = all
-          enabled     INTEGER NOT NULL DEFAULT 1,
-          updated_at  INTEGER NOT NULL,         -- ms since epoch; runs scheduled before it are not owed
-          updated_by  TEXT
-        );
-        CREATE TABLE brief_log (
-          id            INTEGER PRIMARY KEY,
-          guild_id      TEXT NOT NULL,
-          local_date    TEXT NOT NULL,          -- YYYY-MM-DD in the guild's zone
-          channel_id    TEXT,
-          status        TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'failed', 'skipped')),
-          late          INTEGER NOT NULL DEFAULT 0,
-          attempts      INTEGER NOT NULL DEFAULT 1,
-          message_ids   TEXT NOT NULL DEFAULT '[]',
-          error_code    INTEGER,
-          error_message TEXT,
-          scheduled_at  INTEGER,
-          claimed_at    INTEGER NOT NULL,
-          finished_at   INTEGER,
-          UNIQUE (guild_id, local_date)
-        );
-        CREATE TABLE documents_seen (
-          slug           TEXT PRIMARY KEY,
-          first_seen_at  INTEGER NOT NULL
-        );
-      `);
+    async up(db, t) {
+      await db.schema
+        .createTable('guild_settings')
+        .addColumn('guild_id', 'text', (c) => c.primaryKey())
+        .addColumn('channel_id', 'text', notNull)
+        .addColumn('time', 'text', notNull)
+        .addColumn('timezone', 'text', notNull)
+        .addColumn('topics', 'text')
+        .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('updated_at', t.time, notNull)
+        .addColumn('updated_by', 'text')
+        .execute();
+      await t
+        .id(db.schema.createTable('brief_log'))
+        .addColumn('guild_id', 'text', notNull)
+        .addColumn('local_date', 'text', notNull)
+        .addColumn('channel_id', 'text')
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('claimed', 'sent', 'failed', 'skipped')`))
+        .addColumn('late', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('message_ids', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('error_code', 'integer')
+        .addColumn('error_message', 'text')
+        .addColumn('scheduled_at', t.time)
+        .addColumn('claimed_at', t.time, notNull)
+        .addColumn('finished_at', t.time)
+        .addUniqueConstraint('brief_log_guild_date', ['guild_id', 'local_date'])
+        .execute();
+      await db.schema
+        .createTable('documents_seen')
+        .addColumn('slug', 'text', (c) => c.primaryKey())
+        .addColumn('first_seen_at', t.time, notNull)
+        .execute();
     },
   },
 ];

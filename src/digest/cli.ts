@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { DatabaseTarget } from '../db/index.js';
 import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
 import { briefJson, renderBrief, todaysBrief } from './brief.js';
@@ -10,19 +11,19 @@ import { isValidTimeZone } from './schedule.js';
  */
 export async function printDigest(
   library: Library,
-  o: { json?: boolean; timezone?: string; topics?: string; databasePath: string; now?: number; write: (text: string) => void },
+  o: { json?: boolean; timezone?: string; topics?: string; database: DatabaseTarget; now?: number; write: (text: string) => void },
 ): Promise<void> {
   const timezone = o.timezone ?? 'UTC';
   if (!isValidTimeZone(timezone)) throw new UserError(`--timezone: \`${timezone.slice(0, 64)}\` is not an IANA time zone (for example Europe/London).`);
   let firstSeen: Map<string, number> | undefined;
-  if (existsSync(o.databasePath)) {
+  if (o.database.kind === 'postgres' || existsSync(o.database.file)) {
     const { openDatabase } = await import('../db/index.js');
     const { DigestStore } = await import('./store.js');
-    const db = openDatabase(o.databasePath);
+    const db = await openDatabase(o.database);
     try {
-      firstSeen = new DigestStore(db).firstSeen();
+      firstSeen = await new DigestStore(db).firstSeen();
     } finally {
-      db.close();
+      await db.close();
     }
   }
   const topics = o.topics?.split(',').map((t) => t.trim()).filter(Boolean);

@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import { renderBrief } from './brief.js';
-import { due, localDate, nextRun } from './schedule.js';
+import { addDays, due, localDate, nextRun } from './schedule.js';
 import { briefNonce } from './sender.js';
 import type { DigestService } from './service.js';
 import type { GuildSettings } from './store.js';
@@ -44,56 +44,63 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
     const store = service.store;
 
     let claim: { date: string; late: boolean; posted: string[] } | undefined;
-    let d = due(schedule, now, (date) => store.entry(s.guildId, date) !== undefined);
+    // `due` asks about today and yesterday (local to the guild): read both first.
+    const logged = async () => {
+      const today = localDate(now, s.timezone);
+      const days = [today, addDays(today, -1)];
+      const entries = await Promise.all(days.map((date) => store.entry(s.guildId, date)));
+      return (date: string) => entries[days.indexOf(date)] !== undefined;
+    };
+    let d = due(schedule, now, await logged());
     if (d.kind === 'skip') {
-      if (store.skip(s.guildId, d.date, d.at, now, 'missed: the bot was not running that day')) {
+      if (await store.skip(s.guildId, d.date, d.at, now, 'missed: the bot was not running that day')) {
         log.warn({ date: d.date }, 'brief skipped: more than a day overdue');
         onOutcome?.('skipped');
       }
-      d = due(schedule, now, (date) => store.entry(s.guildId, date) !== undefined);
+      d = due(schedule, now, await logged());
     }
     if (d.kind === 'post') {
-      if (!store.claim({ guildId: s.guildId, date: d.date, channelId: s.channelId, late: d.late, scheduledAt: d.at, now })) return;
+      if (!(await store.claim({ guildId: s.guildId, date: d.date, channelId: s.channelId, late: d.late, scheduledAt: d.at, now }))) return;
       claim = { ...d, posted: [] };
     } else {
-      const last = store.lastEntry(s.guildId);
+      const last = await store.lastEntry(s.guildId);
       if (!last || last.status !== 'claimed' || now - last.claimedAt < STALE_CLAIM_MS) return;
       if (last.attempts >= MAX_ATTEMPTS || last.localDate !== localDate(now, s.timezone)) {
-        store.finish(s.guildId, last.localDate, { status: 'failed', messageIds: [], errorMessage: 'interrupted (the bot stopped while posting)', now });
+        await store.finish(s.guildId, last.localDate, { status: 'failed', messageIds: [], errorMessage: 'interrupted (the bot stopped while posting)', now });
         onOutcome?.('failed');
         return;
       }
-      if (!store.reclaim(s.guildId, last.localDate, last.claimedAt, now)) return;
+      if (!(await store.reclaim(s.guildId, last.localDate, last.claimedAt, now))) return;
       log.warn({ date: last.localDate, attempts: last.attempts + 1 }, 'resuming an unfinished brief');
       claim = { date: last.localDate, late: true, posted: last.messageIds };
     }
 
-    const brief = service.compose(s.guildId, s.timezone, s.topics);
+    const brief = await service.compose(s.guildId, s.timezone, s.topics);
     const messages = renderBrief({ ...brief, date: claim.date }, { late: claim.late, nextAt: nextRun(schedule, now).at });
     const nonces = messages.map((_, i) => briefNonce(s.guildId, claim.date, i));
     // A resumed brief sends only the parts the crashed run did not record.
     const ids = [...claim.posted];
     const skip = Math.min(ids.length, messages.length);
-    const record = (id: string) => {
+    const record = async (id: string) => {
       ids.push(id);
-      store.progress(s.guildId, claim.date, ids);
+      await store.progress(s.guildId, claim.date, ids);
     };
     const outcome = skip < messages.length ? await service.post(s.channelId, messages.slice(skip), nonces.slice(skip), record) : ({ ok: true, messageIds: [] } as const);
     const finishedAt = service.now();
     if (outcome.ok) {
-      store.finish(s.guildId, claim.date, { status: 'sent', messageIds: ids, now: finishedAt });
+      await store.finish(s.guildId, claim.date, { status: 'sent', messageIds: ids, now: finishedAt });
       log.info({ date: claim.date, late: claim.late, parts: messages.length }, 'brief posted');
       onOutcome?.(claim.late ? 'late' : 'posted');
     } else {
-      store.finish(s.guildId, claim.date, { status: 'failed', messageIds: ids, errorCode: outcome.code, errorMessage: outcome.message, now: finishedAt });
+      await store.finish(s.guildId, claim.date, { status: 'failed', messageIds: ids, errorCode: outcome.code, errorMessage: outcome.message, now: finishedAt });
       onOutcome?.('failed');
     }
   }
 
   async function tick(): Promise<void> {
     if (stopped || !service.isReady()) return;
-    service.noticeDocuments();
-    for (const s of service.store.enabledSettings()) {
+    await service.noticeDocuments();
+    for (const s of await service.store.enabledSettings()) {
       if (stopped || !service.isReady()) return;
       try {
         await runGuild(s);

@@ -14,7 +14,7 @@ export interface BriefSender {
    * Resolves with the message ids; rejects with a SendFailure carrying the ids
    * already posted.
    */
-  send(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void): Promise<string[]>;
+  send(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void | Promise<void>): Promise<string[]>;
 }
 
 export class SendFailure extends Error {

@@ -46,7 +46,7 @@ export class DigestService {
     return this.deps.sender.isReady() && !this.deps.getLibrary().topicsPending;
   }
 
-  set(guildId: string, input: { channelId: string; time: string; timezone: string; topics?: string }, by?: string): DigestStatus {
+  async set(guildId: string, input: { channelId: string; time: string; timezone: string; topics?: string }, by?: string): Promise<DigestStatus> {
     const minutes = parseTime(input.time);
     if (minutes === undefined) throw new UserError(`${code(input.time.slice(0, 20))} is not a time. Use 24-hour HH:MM, for example \`08:30\`.`);
     const timezone = input.timezone.trim();
@@ -54,17 +54,16 @@ export class DigestService {
       throw new UserError(`${code(timezone.slice(0, 64))} is not a time zone. Pick one from the list, for example \`Europe/London\` or \`America/New_York\`.`);
     }
     const topics = input.topics ? this.resolveTopics(input.topics) : undefined;
-    this.deps.store.saveSettings({ guildId, channelId: input.channelId, time: formatTime(minutes), timezone, topics, updatedAt: this.now(), updatedBy: by });
+    await this.deps.store.saveSettings({ guildId, channelId: input.channelId, time: formatTime(minutes), timezone, topics, updatedAt: this.now(), updatedBy: by });
     return this.status(guildId);
   }
 
-  off(guildId: string, by?: string): boolean {
+  off(guildId: string, by?: string): Promise<boolean> {
     return this.deps.store.disable(guildId, this.now(), by);
   }
 
-  status(guildId: string): DigestStatus {
-    const settings = this.deps.store.settings(guildId);
-    const last = this.deps.store.lastEntry(guildId);
+  async status(guildId: string): Promise<DigestStatus> {
+    const [settings, last] = await Promise.all([this.deps.store.settings(guildId), this.deps.store.lastEntry(guildId)]);
     if (!settings?.enabled) return { settings, last };
     return { settings, last, next: nextRun({ time: settings.time, timezone: settings.timezone, since: settings.updatedAt }, this.now()) };
   }
@@ -86,34 +85,33 @@ export class DigestService {
    * Records when documents were first seen. Once per library snapshot, so a
    * reload (new files in DATA_DIR) is noticed without rewriting every tick.
    */
-  noticeDocuments(): void {
+  async noticeDocuments(): Promise<void> {
     const library = this.deps.getLibrary();
     if (this.seenFor === library) return;
-    this.deps.store.recordSeen(
+    // Marked first, so a second caller during the write does not write it again; unmarked if the write fails.
+    this.seenFor = library;
+    await this.deps.store.recordSeen(
       library.docs.map((d) => {
         const added = d.meta.addedAt ? Date.parse(d.meta.addedAt) : Number.NaN;
         return { slug: d.slug, addedAt: Number.isNaN(added) ? undefined : added };
       }),
       this.now(),
-    );
-    this.seenFor = library;
-  }
-
-  /** Today's brief for a guild (or, without settings, for `timezone`). */
-  compose(guildId: string | null, timezone = 'UTC', topics?: readonly string[]): Brief {
-    if (this.deps.getLibrary().topicsPending) throw new UserError(TOPICS_PENDING);
-    this.noticeDocuments();
-    return todaysBrief(this.deps.getLibrary(), {
-      now: this.now(),
-      timezone,
-      since: guildId ? this.deps.store.lastSentAt(guildId) : undefined,
-      firstSeen: this.deps.store.firstSeen(),
-      topics,
+    ).catch((err: unknown) => {
+      if (this.seenFor === library) this.seenFor = undefined;
+      throw err;
     });
   }
 
+  /** Today's brief for a guild (or, without settings, for `timezone`). */
+  async compose(guildId: string | null, timezone = 'UTC', topics?: readonly string[]): Promise<Brief> {
+    if (this.deps.getLibrary().topicsPending) throw new UserError(TOPICS_PENDING);
+    await this.noticeDocuments();
+    const [since, firstSeen] = await Promise.all([guildId ? this.deps.store.lastSentAt(guildId) : undefined, this.deps.store.firstSeen()]);
+    return todaysBrief(this.deps.getLibrary(), { now: this.now(), timezone, since, firstSeen, topics });
+  }
+
   /** Posts the parts; never throws, so one guild's failure cannot stop another's brief. */
-  async post(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void): Promise<SendOutcome> {
+  async post(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void | Promise<void>): Promise<SendOutcome> {
     try {
       return { ok: true, messageIds: await this.deps.sender.send(channelId, messages, nonces, onPart) };
     } catch (err) {
@@ -129,9 +127,9 @@ export class DigestService {
    * caller shows the messages as its reply.
    */
   async postNow(guildId: string | null, key: string): Promise<{ channelId?: string; messages: string[]; outcome?: SendOutcome }> {
-    const s = guildId ? this.deps.store.settings(guildId) : undefined;
-    const status = guildId ? this.status(guildId) : {};
-    const brief = this.compose(guildId, s?.timezone ?? 'UTC', s?.topics);
+    const s = guildId ? await this.deps.store.settings(guildId) : undefined;
+    const status = guildId ? await this.status(guildId) : {};
+    const brief = await this.compose(guildId, s?.timezone ?? 'UTC', s?.topics);
     const messages = renderBrief(brief, { nextAt: status.next?.at });
     if (!s?.enabled || !guildId) return { messages };
     const nonces = messages.map((_, i) => briefNonce(guildId, `now:${key}`, i));

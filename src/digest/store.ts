@@ -1,4 +1,6 @@
-import type { Db } from '../db/index.js';
+import type { Selectable } from 'kysely';
+import type { Database } from '../db/index.js';
+import type { Tables } from '../db/schema.js';
 import type { LocalDate } from './schedule.js';
 
 export interface GuildSettings {
@@ -30,31 +32,8 @@ export interface BriefLogEntry {
   finishedAt?: number;
 }
 
-interface SettingsRow {
-  guild_id: string;
-  channel_id: string;
-  time: string;
-  timezone: string;
-  topics: string | null;
-  enabled: number;
-  updated_at: number;
-  updated_by: string | null;
-}
-
-interface LogRow {
-  guild_id: string;
-  local_date: string;
-  channel_id: string | null;
-  status: BriefStatus;
-  late: number;
-  attempts: number;
-  message_ids: string;
-  error_code: number | null;
-  error_message: string | null;
-  scheduled_at: number | null;
-  claimed_at: number;
-  finished_at: number | null;
-}
+type SettingsRow = Selectable<Tables['guild_settings']>;
+type LogRow = Selectable<Tables['brief_log']>;
 
 const settingsOf = (r: SettingsRow): GuildSettings => ({
   guildId: r.guild_id,
@@ -83,67 +62,85 @@ const logOf = (r: LogRow): BriefLogEntry => ({
 });
 
 /**
- * The brief's persistent state. The UNIQUE (guild, local date) row is the
- * exactly-once guarantee: whoever inserts it owns that day's post, whichever
- * process or restart they are.
+ * The brief's persistent state, in SQLite or PostgreSQL alike. The UNIQUE
+ * (guild, local date) row is the exactly-once guarantee: whoever inserts it
+ * owns that day's post, whichever process, machine or restart they are.
  */
 export class DigestStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: Database['db'];
 
-  settings(guildId: string): GuildSettings | undefined {
-    const row = this.db.prepare('SELECT * FROM guild_settings WHERE guild_id = ?').get(guildId) as SettingsRow | undefined;
+  constructor(database: Database) {
+    this.db = database.db;
+  }
+
+  async settings(guildId: string): Promise<GuildSettings | undefined> {
+    const row = await this.db.selectFrom('guild_settings').selectAll().where('guild_id', '=', guildId).executeTakeFirst();
     return row && settingsOf(row);
   }
 
-  enabledSettings(): GuildSettings[] {
-    return (this.db.prepare('SELECT * FROM guild_settings WHERE enabled = 1 ORDER BY guild_id').all() as SettingsRow[]).map(settingsOf);
+  async enabledSettings(): Promise<GuildSettings[]> {
+    return (await this.db.selectFrom('guild_settings').selectAll().where('enabled', '=', 1).orderBy('guild_id').execute()).map(settingsOf);
   }
 
-  saveSettings(s: Omit<GuildSettings, 'enabled'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO guild_settings (guild_id, channel_id, time, timezone, topics, enabled, updated_at, updated_by)
-         VALUES (@guildId, @channelId, @time, @timezone, @topics, 1, @updatedAt, @updatedBy)
-         ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, time = excluded.time, timezone = excluded.timezone,
-           topics = excluded.topics, enabled = 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-      )
-      .run({ ...s, topics: s.topics?.length ? JSON.stringify(s.topics) : null, updatedBy: s.updatedBy ?? null });
+  async saveSettings(s: Omit<GuildSettings, 'enabled'>): Promise<void> {
+    const row = {
+      guild_id: s.guildId,
+      channel_id: s.channelId,
+      time: s.time,
+      timezone: s.timezone,
+      topics: s.topics?.length ? JSON.stringify(s.topics) : null,
+      enabled: 1,
+      updated_at: s.updatedAt,
+      updated_by: s.updatedBy ?? null,
+    };
+    const { guild_id: _, ...changes } = row;
+    await this.db
+      .insertInto('guild_settings')
+      .values(row)
+      .onConflict((oc) => oc.column('guild_id').doUpdateSet(changes))
+      .execute();
   }
 
   /** True when a schedule was on and is now off. */
-  disable(guildId: string, at: number, by?: string): boolean {
-    return (
-      this.db.prepare('UPDATE guild_settings SET enabled = 0, updated_at = ?, updated_by = ? WHERE guild_id = ? AND enabled = 1').run(at, by ?? null, guildId)
-        .changes === 1
-    );
+  async disable(guildId: string, at: number, by?: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('guild_settings')
+      .set({ enabled: 0, updated_at: at, updated_by: by ?? null })
+      .where('guild_id', '=', guildId)
+      .where('enabled', '=', 1)
+      .executeTakeFirst();
+    return r.numUpdatedRows === 1n;
   }
 
-  entry(guildId: string, date: LocalDate): BriefLogEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM brief_log WHERE guild_id = ? AND local_date = ?').get(guildId, date) as LogRow | undefined;
+  async entry(guildId: string, date: LocalDate): Promise<BriefLogEntry | undefined> {
+    const row = await this.db.selectFrom('brief_log').selectAll().where('guild_id', '=', guildId).where('local_date', '=', date).executeTakeFirst();
     return row && logOf(row);
   }
 
-  lastEntry(guildId: string): BriefLogEntry | undefined {
-    const row = this.db.prepare('SELECT * FROM brief_log WHERE guild_id = ? ORDER BY local_date DESC LIMIT 1').get(guildId) as LogRow | undefined;
+  async lastEntry(guildId: string): Promise<BriefLogEntry | undefined> {
+    const row = await this.db.selectFrom('brief_log').selectAll().where('guild_id', '=', guildId).orderBy('local_date', 'desc').limit(1).executeTakeFirst();
     return row && logOf(row);
   }
 
   /** When the guild's last brief was posted, for "new since the previous brief". */
-  lastSentAt(guildId: string): number | undefined {
-    const v = this.db.prepare("SELECT MAX(finished_at) FROM brief_log WHERE guild_id = ? AND status = 'sent'").pluck().get(guildId);
-    return typeof v === 'number' ? v : undefined;
+  async lastSentAt(guildId: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('brief_log')
+      .select((eb) => eb.fn.max('finished_at').as('at'))
+      .where('guild_id', '=', guildId)
+      .where('status', '=', 'sent')
+      .executeTakeFirst();
+    return row?.at == null ? undefined : Number(row.at);
   }
 
   /** Takes the day for this process; false when someone (another process, an earlier run) already has it. */
-  claim(c: { guildId: string; date: LocalDate; channelId: string; late: boolean; scheduledAt: number; now: number }): boolean {
-    return (
-      this.db
-        .prepare(
-          `INSERT INTO brief_log (guild_id, local_date, channel_id, status, late, scheduled_at, claimed_at)
-           VALUES (?, ?, ?, 'claimed', ?, ?, ?) ON CONFLICT (guild_id, local_date) DO NOTHING`,
-        )
-        .run(c.guildId, c.date, c.channelId, c.late ? 1 : 0, c.scheduledAt, c.now).changes === 1
-    );
+  async claim(c: { guildId: string; date: LocalDate; channelId: string; late: boolean; scheduledAt: number; now: number }): Promise<boolean> {
+    const r = await this.db
+      .insertInto('brief_log')
+      .values({ guild_id: c.guildId, local_date: c.date, channel_id: c.channelId, status: 'claimed', late: c.late ? 1 : 0, scheduled_at: c.scheduledAt, claimed_at: c.now })
+      .onConflict((oc) => oc.columns(['guild_id', 'local_date']).doNothing())
+      .executeTakeFirst();
+    return r.numInsertedOrUpdatedRows === 1n;
   }
 
   /**
@@ -151,59 +148,65 @@ export class DigestStore {
    * send). Compare-and-set on the old claim time, so of two restarted processes
    * only one wins.
    */
-  reclaim(guildId: string, date: LocalDate, previousClaimedAt: number, now: number): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE brief_log SET claimed_at = ?, attempts = attempts + 1
-           WHERE guild_id = ? AND local_date = ? AND status = 'claimed' AND claimed_at = ?`,
-        )
-        .run(now, guildId, date, previousClaimedAt).changes === 1
-    );
+  async reclaim(guildId: string, date: LocalDate, previousClaimedAt: number, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('brief_log')
+      .set((eb) => ({ claimed_at: now, attempts: eb('attempts', '+', 1) }))
+      .where('guild_id', '=', guildId)
+      .where('local_date', '=', date)
+      .where('status', '=', 'claimed')
+      .where('claimed_at', '=', previousClaimedAt)
+      .executeTakeFirst();
+    return r.numUpdatedRows === 1n;
   }
 
   /** Message ids posted so far, recorded part by part, so a resumed brief skips what is already in the channel. */
-  progress(guildId: string, date: LocalDate, messageIds: readonly string[]): void {
-    this.db.prepare('UPDATE brief_log SET message_ids = ? WHERE guild_id = ? AND local_date = ?').run(JSON.stringify(messageIds), guildId, date);
+  async progress(guildId: string, date: LocalDate, messageIds: readonly string[]): Promise<void> {
+    await this.db.updateTable('brief_log').set({ message_ids: JSON.stringify(messageIds) }).where('guild_id', '=', guildId).where('local_date', '=', date).execute();
   }
 
-  finish(
+  async finish(
     guildId: string,
     date: LocalDate,
     outcome: { status: 'sent' | 'failed'; messageIds: string[]; errorCode?: number; errorMessage?: string; now: number },
-  ): void {
-    this.db
-      .prepare(
-        `UPDATE brief_log SET status = ?, message_ids = ?, error_code = ?, error_message = ?, finished_at = ?
-         WHERE guild_id = ? AND local_date = ?`,
-      )
-      .run(outcome.status, JSON.stringify(outcome.messageIds), outcome.errorCode ?? null, outcome.errorMessage ?? null, outcome.now, guildId, date);
+  ): Promise<void> {
+    await this.db
+      .updateTable('brief_log')
+      .set({
+        status: outcome.status,
+        message_ids: JSON.stringify(outcome.messageIds),
+        error_code: outcome.errorCode ?? null,
+        error_message: outcome.errorMessage ?? null,
+        finished_at: outcome.now,
+      })
+      .where('guild_id', '=', guildId)
+      .where('local_date', '=', date)
+      .execute();
   }
 
-  skip(guildId: string, date: LocalDate, scheduledAt: number, now: number, reason: string): boolean {
-    return (
-      this.db
-        .prepare(
-          `INSERT INTO brief_log (guild_id, local_date, status, scheduled_at, claimed_at, finished_at, error_message)
-           VALUES (?, ?, 'skipped', ?, ?, ?, ?) ON CONFLICT (guild_id, local_date) DO NOTHING`,
-        )
-        .run(guildId, date, scheduledAt, now, now, reason).changes === 1
-    );
+  async skip(guildId: string, date: LocalDate, scheduledAt: number, now: number, reason: string): Promise<boolean> {
+    const r = await this.db
+      .insertInto('brief_log')
+      .values({ guild_id: guildId, local_date: date, status: 'skipped', scheduled_at: scheduledAt, claimed_at: now, finished_at: now, error_message: reason })
+      .onConflict((oc) => oc.columns(['guild_id', 'local_date']).doNothing())
+      .executeTakeFirst();
+    return r.numInsertedOrUpdatedRows === 1n;
   }
 
   /**
    * Records when each document was first seen (front matter `added_at` wins), so
    * files dropped straight into DATA_DIR count as new in the next brief.
    */
-  recordSeen(docs: readonly { slug: string; addedAt?: number }[], now: number): void {
-    const insert = this.db.prepare('INSERT INTO documents_seen (slug, first_seen_at) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING');
-    this.db.transaction(() => {
-      for (const d of docs) insert.run(d.slug, d.addedAt ?? now);
-    })();
+  async recordSeen(docs: readonly { slug: string; addedAt?: number }[], now: number): Promise<void> {
+    // In slices: one statement per document would be a round trip each in PostgreSQL.
+    for (let i = 0; i < docs.length; i += 500) {
+      const rows = docs.slice(i, i + 500).map((d) => ({ slug: d.slug, first_seen_at: d.addedAt ?? now }));
+      await this.db.insertInto('documents_seen').values(rows).onConflict((oc) => oc.column('slug').doNothing()).execute();
+    }
   }
 
-  firstSeen(): Map<string, number> {
-    const rows = this.db.prepare('SELECT slug, first_seen_at FROM documents_seen').all() as { slug: string; first_seen_at: number }[];
+  async firstSeen(): Promise<Map<string, number>> {
+    const rows = await this.db.selectFrom('documents_seen').select(['slug', 'first_seen_at']).execute();
     return new Map(rows.map((r) => [r.slug, r.first_seen_at]));
   }
 }

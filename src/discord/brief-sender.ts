@@ -18,7 +18,7 @@ export class DiscordBriefSender implements BriefSender {
     return this.current?.isReady() ?? false;
   }
 
-  async send(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void): Promise<string[]> {
+  async send(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void | Promise<void>): Promise<string[]> {
     const ids: string[] = [];
     try {
       const client = this.current;
@@ -28,7 +28,7 @@ export class DiscordBriefSender implements BriefSender {
       for (const [i, content] of messages.entries()) {
         const message = await channel.send({ content, allowedMentions: NO_MENTIONS, nonce: nonces[i], enforceNonce: true });
         ids.push(message.id);
-        onPart?.(message.id);
+        await onPart?.(message.id);
       }
       return ids;
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { Client } from 'discord.js';
-import type { Db } from '../db/index.js';
+import type { Database } from '../db/index.js';
 import { DEFAULT_TICK_MS, startScheduler, type Scheduler, type SchedulerOptions } from '../digest/scheduler.js';
 import { DigestService } from '../digest/service.js';
 import { DigestStore } from '../digest/store.js';
@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import { DiscordBriefSender } from './brief-sender.js';
 
 export interface DigestOptions {
-  db: Db;
+  db: Database;
   /** The client, or a getter for one that logs in later. */
   client: Client | (() => Client | undefined);
   getLibrary: () => Library;

@@ -2,7 +2,7 @@ import { oneLibrary } from '../../src/tenancy/scope.js';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/db/index.js';
+import { openDatabase, type Database } from '../../src/db/index.js';
 import { startBot, type Bot } from '../../src/discord/bot.js';
 import { startDigest } from '../../src/discord/digest.js';
 import type { Scheduler } from '../../src/digest/scheduler.js';
@@ -22,7 +22,7 @@ let clock = Date.parse('2026-11-28T07:59:40Z'); // 07:59:40 in London
 /** One bot process: client, database connection and scheduler, as src/main.ts wires them. */
 interface Process {
   bot: Bot;
-  db: Db;
+  db: Database;
   scheduler: Scheduler;
   stop(): Promise<void>;
 }
@@ -33,7 +33,7 @@ async function startProcess(): Promise<Process> {
   const services: CommandServices = {};
   const bot = await startBot({ token: fake.token, apiUrl: fake.apiUrl, libraries: oneLibrary(() => library), commands, logger: silentLogger, services });
   await bot.ready;
-  const db = openDatabase(dbFile);
+  const db = await openDatabase({ kind: 'sqlite', file: dbFile });
   // A fast loop on a test clock: time moves when the test says so.
   const { service, scheduler } = startDigest({ db, client: bot.client, getLibrary: () => library, logger: silentLogger, now: () => clock, tickMs: 25 });
   services.digest = service;
@@ -44,7 +44,7 @@ async function startProcess(): Promise<Process> {
     async stop() {
       await scheduler.stop();
       await bot.stop();
-      db.close();
+      await db.close();
     },
   };
 }

@@ -117,7 +117,7 @@ describe('hostile input to every command', () => {
   });
 
   it('GIVEN a server admin with the daily brief available THEN hostile options still get answers within limits with no live mention', async () => {
-    const db = openDatabase(':memory:');
+    const db = await openDatabase({ kind: 'sqlite', file: ':memory:' });
     const sent: string[] = [];
     const sender = { isReady: () => true, send: async (_channel: string, messages: readonly string[]) => (sent.push(...messages), messages.map((_, i) => String(i))) };
     const digest = new DigestService({ store: new DigestStore(db), sender, getLibrary: () => library, logger: silentLogger });
@@ -146,7 +146,7 @@ describe('hostile input to every command', () => {
       }
       for (const message of sent) expect(message.length).toBeLessThanOrEqual(LIMITS.content);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 

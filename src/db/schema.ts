@@ -1,0 +1,49 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables as the code sees them, for both backends. Times are milliseconds
+ * since the epoch (BIGINT in PostgreSQL, read back as numbers); flags are 0/1
+ * integers in both, so a row reads the same whichever database it came from.
+ */
+export interface Tables {
+  migrations: {
+    version: number;
+    name: string;
+    applied_at: number;
+  };
+  guild_settings: {
+    guild_id: string;
+    channel_id: string;
+    /** HH:MM, local to timezone. */
+    time: string;
+    /** IANA zone. */
+    timezone: string;
+    /** JSON array of topic names, NULL = all. */
+    topics: string | null;
+    enabled: Generated<number>;
+    /** Runs scheduled before it are not owed. */
+    updated_at: number;
+    updated_by: string | null;
+  };
+  brief_log: {
+    id: Generated<number>;
+    guild_id: string;
+    /** YYYY-MM-DD in the guild's zone. */
+    local_date: string;
+    channel_id: string | null;
+    status: 'claimed' | 'sent' | 'failed' | 'skipped';
+    late: Generated<number>;
+    attempts: Generated<number>;
+    /** JSON array of message ids. */
+    message_ids: Generated<string>;
+    error_code: number | null;
+    error_message: string | null;
+    scheduled_at: number | null;
+    claimed_at: number;
+    finished_at: number | null;
+  };
+  documents_seen: {
+    slug: string;
+    first_seen_at: number;
+  };
+}
