@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,10 +8,10 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { DatabaseError, openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
 import { MIGRATIONS, type Migration } from '../../src/db/migrations.js';
 import { COUNTING } from '../fixtures/open-database.js';
-import { REPO } from '../helpers/bot.js';
 import { DigestStore } from '../../src/digest/store.js';
 import { BACKENDS, emptyDatabase } from '../helpers/databases.js';
 import { freshDatabase } from '../helpers/postgres.js';
+import { raceProcesses } from '../helpers/race.js';
 import { freePort } from '../helpers/postgres-server.js';
 
 const GUILD = '111111111111111111';
@@ -39,29 +38,6 @@ async function appliedVersions(db: Database): Promise<number[]> {
   return (await db.db.selectFrom('migrations').select('version').orderBy('version').execute()).map((r) => r.version);
 }
 
-/**
- * Processes that open the database as the bot does at start-up, released at
- * the same moment once all have loaded; resolves with each one's output.
- */
-async function raceProcesses(target: DatabaseTarget, count: number): Promise<string[]> {
-  const children = Array.from({ length: count }, () =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/fixtures/open-database.ts'), JSON.stringify(target)], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] }),
-  );
-  const outputs = children.map((child) => {
-    let out = '';
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const ready = new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => (out += c.toString()).includes('ready') && resolve()));
-    const done = new Promise<string>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`))));
-    });
-    return { ready, done };
-  });
-  await Promise.all(outputs.map((o) => o.ready));
-  for (const child of children) child.stdin.end('go\n');
-  return Promise.all(outputs.map((o) => o.done));
-}
-
 describe.each(BACKENDS)('the %s database', (kind) => {
   it('GIVEN a fresh database THEN every migration is applied once, and reopening applies none again and keeps the data', async () => {
     const target = await emptyDatabase(kind, dir);
@@ -77,7 +53,7 @@ describe.each(BACKENDS)('the %s database', (kind) => {
 
   it('GIVEN four processes starting together on one empty database THEN each migration runs exactly once and all four open', async () => {
     const target = await emptyDatabase(kind, dir);
-    expect(await raceProcesses(target, 4)).toEqual(Array(4).fill('ready\nopened\n'));
+    expect(await raceProcesses('test/fixtures/open-database.ts', [JSON.stringify(target)], 4)).toEqual(Array(4).fill('ready\nopened\n'));
     const db = await open(target, [...MIGRATIONS, COUNTING]);
     const runs = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM migration_runs`.execute(db.db);
     expect(Number(runs.rows[0]!.n)).toBe(1);
