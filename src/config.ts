@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { DatabaseTarget } from './db/index.js';
 import { databaseUrlProblem } from './db/url.js';
+import { parseShardPlan, type ShardPlan } from './discord/shards.js';
 
 /** TEAM_MEMORY_MB's default: what the servers' own libraries may hold together. */
 export const DEFAULT_TEAM_MEMORY_MB = 512;
@@ -39,6 +40,8 @@ const schema = z.object({
   INGEST_ALLOW_PRIVATE_URLS: optional(z.enum(['true', 'false'], { error: 'must be true or false' })),
   HEALTH_PORT: optional(z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1–65535').max(65535, 'must be 1–65535')),
   HEALTH_HOST: optional(z.string()),
+  SHARD_COUNT: optional(z.string()),
+  SHARD_IDS: optional(z.string()),
   COOLDOWN_USER_SECONDS: optional(z.coerce.number({ error: 'must be a number of seconds' }).min(0, 'must be 0 or more').max(3600, 'must be at most 3600')),
   TEAM_MEMORY_MB: optional(z.coerce.number({ error: 'must be a number of megabytes' }).int('must be a whole number of megabytes').min(16, 'must be at least 16').max(1024 * 1024, 'must be at most 1048576')),
   COOLDOWN_GUILD_PER_MINUTE: optional(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more')),
@@ -54,6 +57,8 @@ export interface Config {
   /** REST base without the version, e.g. http://127.0.0.1:8080/api (discord.js appends /v10). */
   apiUrl?: string;
   dataDir: string;
+  /** The Discord shards this process runs (SHARD_COUNT, SHARD_IDS): one by default. */
+  shards: ShardPlan;
   /** Where state lives: PostgreSQL when DATABASE_URL is set, else the SQLite file DATABASE_PATH. */
   database: DatabaseTarget;
   /** Where the built search index is saved between starts. */
@@ -85,7 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}\nSee .env.example for every variable.`);
   }
   const e = parsed.data;
+  const shards = parseShardPlan(e.SHARD_COUNT?.trim(), e.SHARD_IDS?.trim());
+  if (typeof shards === 'string') throw new ConfigError(`Invalid configuration:\n  ${shards}\nSee .env.example for every variable.`);
   return {
+    shards,
     discordToken: e.DISCORD_TOKEN,
     applicationId: e.DISCORD_APPLICATION_ID,
     guildId: e.DISCORD_GUILD_ID,

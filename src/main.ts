@@ -5,6 +5,7 @@ import { runConsole } from './console/repl.js';
 import { DatabaseError, openDatabase, type Database } from './db/index.js';
 import { databasePassword } from './db/url.js';
 import { startDigest } from './discord/digest.js';
+import { ownsGuild } from './discord/shards.js';
 import { LOADING } from './discord/interactions.js';
 import { startService } from './discord/service.js';
 import { loadEnv } from './env.js';
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     { logger, watch: true, memoryBudgetBytes: config.teamMemoryMb * 1024 * 1024 },
   );
   if (ready.watcher) lifecycle.onClose({ name: 'data-watcher', close: () => ready.watcher!.close() });
-  const digest = startDigest({ db: db!, client: running.client, getLibrary: () => ready.manager.current(), logger, onOutcome: recordDigest });
+  const digest = startDigest({ db: db!, client: running.client, getLibrary: () => ready.manager.current(), logger, onOutcome: recordDigest, owns: (guildId) => ownsGuild(config.shards, guildId) });
   lifecycle.onClose({ name: 'digest-scheduler', close: () => digest.scheduler.stop() });
   services.digest = digest.service;
   // Set last: this opens the gate.

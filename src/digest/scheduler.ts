@@ -31,9 +31,14 @@ export interface SchedulerOptions {
   tickMs?: number;
   /** Each scheduled run's outcome (posted, late, skipped, failed), e.g. for metrics. */
   onOutcome?: (outcome: 'posted' | 'late' | 'skipped' | 'failed') => void;
+  /**
+   * The servers this process posts for: those on its Discord shards. Another
+   * process posts the rest (and the claim keeps two owners from both posting).
+   */
+  owns?: (guildId: string) => boolean;
 }
 
-export function startScheduler(service: DigestService, logger: Logger, { tickMs = DEFAULT_TICK_MS, onOutcome }: SchedulerOptions = {}): Scheduler {
+export function startScheduler(service: DigestService, logger: Logger, { tickMs = DEFAULT_TICK_MS, onOutcome, owns }: SchedulerOptions = {}): Scheduler {
   let running: Promise<void> | undefined;
   let stopped = false;
 
@@ -102,6 +107,7 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
     await service.noticeDocuments();
     for (const s of await service.store.enabledSettings()) {
       if (stopped || !service.isReady()) return;
+      if (owns && !owns(s.guildId)) continue;
       try {
         await runGuild(s);
       } catch (err) {

@@ -2,6 +2,7 @@ import { Client, Events, GatewayIntentBits, type WebSocketOptions } from 'discor
 import { recordReconnect } from '../observability/metrics.js';
 import { createInteractionHandler, type InteractionDeps } from './interactions.js';
 import { NO_MENTIONS } from './message.js';
+import type { ShardPlan } from './shards.js';
 
 /** What the interaction handler needs, plus how to reach Discord. */
 export interface BotOptions extends InteractionDeps {
@@ -10,6 +11,8 @@ export interface BotOptions extends InteractionDeps {
   apiUrl?: string;
   /** Gateway options, e.g. the tests' identify-throttler override (discord.js waits 5 s between IDENTIFYs). */
   ws?: WebSocketOptions;
+  /** The shards this process connects (SHARD_COUNT / SHARD_IDS); one process runs them all by default. */
+  shards?: ShardPlan;
 }
 
 export interface Bot {
@@ -19,7 +22,7 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-export async function startBot({ token, apiUrl, ws, ...deps }: BotOptions): Promise<Bot> {
+export async function startBot({ token, apiUrl, ws, shards, ...deps }: BotOptions): Promise<Bot> {
   const { logger } = deps;
   const client = new Client({
     // Slash commands arrive as interactions: no message-content or member intents needed.
@@ -27,6 +30,8 @@ export async function startBot({ token, apiUrl, ws, ...deps }: BotOptions): Prom
     allowedMentions: NO_MENTIONS,
     ...(apiUrl ? { rest: { api: apiUrl } } : {}),
     ...(ws ? { ws } : {}),
+    // Only when sharded: otherwise discord.js's own default (one shard) stands.
+    ...(shards && shards.count > 1 ? { shards: [...shards.ids], shardCount: shards.count } : {}),
   });
   const handle = createInteractionHandler(deps);
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
@@ -42,7 +47,7 @@ export async function startBot({ token, apiUrl, ws, ...deps }: BotOptions): Prom
   });
   const ready = new Promise<void>((resolve) => {
     client.once(Events.ClientReady, (c) => {
-      logger.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'connected to Discord');
+      logger.info({ user: c.user.tag, guilds: c.guilds.cache.size, shards: c.ws.shards.map((s) => s.id) }, 'connected to Discord');
       resolve();
     });
   });

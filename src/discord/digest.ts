@@ -16,6 +16,7 @@ export interface DigestOptions {
   now?: () => number;
   tickMs?: number;
   onOutcome?: SchedulerOptions['onOutcome'];
+  owns?: SchedulerOptions['owns'];
 }
 
 /**
@@ -25,6 +26,6 @@ export interface DigestOptions {
 export function startDigest(o: DigestOptions): { service: DigestService; scheduler: Scheduler } {
   const logger = o.logger.child({ component: 'digest' });
   const service = new DigestService({ store: new DigestStore(o.db), sender: new DiscordBriefSender(o.client), getLibrary: o.getLibrary, logger, now: o.now });
-  const scheduler = startScheduler(service, logger, { tickMs: o.tickMs ?? DEFAULT_TICK_MS, onOutcome: o.onOutcome });
+  const scheduler = startScheduler(service, logger, { tickMs: o.tickMs ?? DEFAULT_TICK_MS, onOutcome: o.onOutcome, owns: o.owns });
   return { service, scheduler };
 }

@@ -12,7 +12,7 @@ import { startBot, type Bot } from './bot.js';
 export const EXPENSIVE_COMMANDS = ['search', 'summary', 'topic'];
 
 export interface ServiceOptions {
-  config: Pick<Config, 'apiUrl' | 'health' | 'cooldowns'>;
+  config: Pick<Config, 'apiUrl' | 'health' | 'cooldowns'> & Partial<Pick<Config, 'shards'>>;
   token: string;
   /** The shared library, for the index-size metrics and readiness. */
   getLibrary: () => Library;
@@ -42,7 +42,7 @@ export async function startService(opts: ServiceOptions): Promise<{ bot: Bot; he
     return { documents: library.docs.length, points: library.points.length };
   });
   const cooldowns = new Cooldowns({ ...config.cooldowns, commands: EXPENSIVE_COMMANDS });
-  const bot = await startBot({ token: opts.token, apiUrl: config.apiUrl, libraries: opts.libraries, commands: opts.commands, logger, lifecycle, cooldowns, ws: opts.ws, services: opts.services, loading: opts.loading });
+  const bot = await startBot({ token: opts.token, apiUrl: config.apiUrl, libraries: opts.libraries, commands: opts.commands, logger, lifecycle, cooldowns, ws: opts.ws, shards: config.shards, services: opts.services, loading: opts.loading });
   lifecycle.onClose({ name: 'discord', close: () => bot.stop() });
   if (!config.health) return { bot };
   const health = await startHealthServer({

@@ -16,6 +16,13 @@ import type { GatewayLogEntry, Json } from './types.js';
 
 const GUILDS_INTENT = 1 << 0;
 
+/** The shard Discord sends a server's events to. */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
+}
+
+const onShard = (session: Session, guildId: string) => shardOf(guildId, session.shard[1]) === session.shard[0];
+
 interface Session {
   id: string;
   seq: number;
@@ -124,20 +131,21 @@ export class FakeGateway {
   private identify(conn: Conn, d: Json): void {
     if (d?.token !== this.state.token) return void conn.ws.close(4004, 'Authentication failed');
     if (conn.session) return void conn.ws.close(4005, 'Already authenticated');
-    const session: Session = {
-      id: randomBytes(16).toString('hex'),
-      seq: 0,
-      shard: Array.isArray(d.shard) ? d.shard : [0, 1],
-      intents: Number(d.intents ?? 0),
-    };
+    const shard: [number, number] = Array.isArray(d.shard) ? [Number(d.shard[0]), Number(d.shard[1])] : [0, 1];
+    if (!(Number.isInteger(shard[0]) && Number.isInteger(shard[1]) && shard[1] >= 1 && shard[0] >= 0 && shard[0] < shard[1])) {
+      return void conn.ws.close(4010, 'Invalid shard');
+    }
+    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, shard, intents: Number(d.intents ?? 0) };
     this.sessions.set(session.id, session);
     conn.session = session;
     this.identifyCount++;
     const s = this.state;
+    // Each shard hears only of its own servers, as on Discord.
+    const guilds = s.allGuilds().filter((g) => onShard(session, g.id));
     this.sendDispatch(conn, 'READY', {
       v: 10,
       user: { ...s.botUser, verified: true, mfa_enabled: false, flags: 0 },
-      guilds: s.allGuilds().map((g) => ({ id: g.id, unavailable: true })),
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       session_type: 'normal',
       resume_gateway_url: s.gatewayUrl,
@@ -152,7 +160,7 @@ export class FakeGateway {
     });
     // With the Guilds intent discord.js waits (up to waitGuildTimeout, 15 s) for every guild in
     // READY to arrive as GUILD_CREATE before emitting clientReady.
-    if (session.intents & GUILDS_INTENT) for (const g of s.allGuilds()) this.sendDispatch(conn, 'GUILD_CREATE', this.guildCreate(g));
+    if (session.intents & GUILDS_INTENT) for (const g of guilds) this.sendDispatch(conn, 'GUILD_CREATE', this.guildCreate(g));
     conn.ready = true;
     this.state.changed();
   }
@@ -185,30 +193,43 @@ export class FakeGateway {
     );
   }
 
-  /** Sockets that can take a dispatch right now. */
-  readyConns(): Conn[] {
-    return [...this.conns].filter((c) => c.ready && c.ws.readyState === c.ws.OPEN);
+  /**
+   * Sockets that can take a dispatch right now; with `guildId`, only the shard that server is on.
+   * Shard 0 first: events without a server (direct messages) go there, as on Discord.
+   */
+  readyConns(guildId?: string): Conn[] {
+    return [...this.conns]
+      .filter((c) => c.ready && c.ws.readyState === c.ws.OPEN && (guildId === undefined || onShard(c.session!, guildId)))
+      .sort((a, b) => a.session!.shard[0] - b.session!.shard[0]);
   }
 
-  /** Wait until some socket is identified/resumed (e.g. while discord.js reconnects after a drop). */
-  waitReady(timeoutMs: number): Promise<Conn> {
+  /** Wait until some socket is identified/resumed (e.g. while discord.js reconnects after a drop); with `guildId`, that server's shard. */
+  waitReady(timeoutMs: number, guildId?: string): Promise<Conn> {
     return this.state.waitUntil(
-      () => this.readyConns()[0],
+      () => this.readyConns(guildId)[0],
       timeoutMs,
-      () => `no bot connected to the fake gateway within ${timeoutMs} ms (identifies: ${this.identifyCount}, resumes: ${this.resumeCount})`,
+      () =>
+        `no bot connected to the fake gateway${guildId ? ` on the shard of server ${guildId}` : ''} within ${timeoutMs} ms ` +
+        `(identifies: ${this.identifyCount}, resumes: ${this.resumeCount})`,
     );
+  }
+
+  /** [shard, count] of every identified session still connected. */
+  connectedShards(): [number, number][] {
+    return this.readyConns().map((c) => c.session!.shard);
   }
 
   /** Send a dispatch (op 0) to the bot, waiting for a ready socket first. */
   async dispatch(t: string, d: Json, timeoutMs = 5_000, beforeSend?: () => void): Promise<void> {
-    const conn = await this.waitReady(timeoutMs);
+    const conn = await this.waitReady(timeoutMs, typeof d?.guild_id === 'string' ? d.guild_id : undefined);
     beforeSend?.();
     this.sendDispatch(conn, t, d);
   }
 
   /** Dispatch to ready sockets only if any (for state sync events like CHANNEL_CREATE). */
   broadcast(t: string, d: Json): void {
-    for (const conn of this.readyConns()) this.sendDispatch(conn, t, d);
+    const guildId = t === 'GUILD_CREATE' ? d?.id : d?.guild_id;
+    for (const conn of this.readyConns(typeof guildId === 'string' ? guildId : undefined)) this.sendDispatch(conn, t, d);
   }
 
   /**

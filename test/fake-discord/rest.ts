@@ -36,7 +36,7 @@ export function buildRouter(state: FakeState): Router {
   r.on('GET', '/gateway/bot', () =>
     ok({
       url: state.gatewayUrl,
-      shards: 1,
+      shards: state.options.shards,
       session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
     }),
   );

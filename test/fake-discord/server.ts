@@ -101,6 +101,8 @@ export interface FakeDiscord {
   requestReconnect(): void;
   readonly identifyCount: number;
   readonly resumeCount: number;
+  /** [shard, count] of each connected gateway session (one per shard a client runs). */
+  connectedShards(): [number, number][];
 
   close(): Promise<void>;
 }
@@ -223,6 +225,9 @@ class FakeDiscordServer implements FakeDiscord {
   }
   requestReconnect(): void {
     this.gateway.requestReconnect();
+  }
+  connectedShards(): [number, number][] {
+    return this.gateway.connectedShards();
   }
 
   async close(): Promise<void> {

@@ -65,7 +65,7 @@ export class FakeState extends EventEmitter {
   readonly defaultUserId: string;
   readonly guild: GuildInfo;
   readonly botUser: Json;
-  readonly options: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'ackDeadlineMs' | 'settleTimeoutMs'>>;
+  readonly options: Required<Pick<FakeDiscordOptions, 'heartbeatIntervalMs' | 'ackDeadlineMs' | 'settleTimeoutMs' | 'shards'>>;
 
   /** http://127.0.0.1:PORT, set once listening */
   baseUrl = '';
@@ -98,6 +98,7 @@ export class FakeState extends EventEmitter {
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 41_250,
       ackDeadlineMs: opts.ackDeadlineMs ?? 3_000,
       settleTimeoutMs: opts.settleTimeoutMs ?? 10_000,
+      shards: opts.shards ?? 1,
     };
     this.botUser = userObject(this.botUserId, 'Dossier', true);
     this.users.set(this.botUserId, this.botUser);

@@ -23,6 +23,11 @@ export interface FakeDiscordOptions {
   ackDeadlineMs?: number;
   /** Default time `sendCommand` & co. wait for the interaction to settle. Default 10 000 ms. */
   settleTimeoutMs?: number;
+  /**
+   * Shards the fake recommends in GET /gateway/bot (default 1). Whatever count a client
+   * identifies with, each server's events go to shard (server id >> 22) % count, as on Discord.
+   */
+  shards?: number;
 }
 
 export interface UploadedFile {
