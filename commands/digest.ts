@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, ChannelType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
-import { renderBrief, todaysBrief, longDate } from '../src/digest/brief.js';
+import { longDate } from '../src/digest/brief.js';
 import { explainFailure } from '../src/digest/sender.js';
+import { QUIET_CHOICES, QUIET_SKIPPED, type QuietChoice } from '../src/digest/store.js';
 import type { DigestService, DigestStatus } from '../src/digest/service.js';
 import { timeZoneChoices } from '../src/digest/timezones.js';
 import { UserError } from '../src/errors.js';
@@ -16,7 +17,7 @@ const ADMINISTRATOR = 1n << 3n;
 
 export const data = {
   name: 'digest',
-  description: 'The daily brief: key quoted points per topic and new documents, posted every morning',
+  description: 'The daily brief: what is new in the library since the last one, quoted, posted every morning',
   // Hidden from members without Manage Server unless an admin grants it; checked again at run time.
   default_member_permissions: String(MANAGE_GUILD),
   dm_permission: false,
@@ -35,7 +36,16 @@ export const data = {
         },
         { type: ApplicationCommandOptionType.String, name: 'time', description: '24-hour HH:MM, e.g. 08:30', required: true, min_length: 3, max_length: 5 },
         { type: ApplicationCommandOptionType.String, name: 'timezone', description: 'IANA time zone, e.g. Europe/London', required: true, autocomplete: true, max_length: 64 },
-        { type: ApplicationCommandOptionType.String, name: 'topics', description: 'Only these topics, comma-separated (default: the biggest topics)', max_length: 500 },
+        { type: ApplicationCommandOptionType.String, name: 'topics', description: 'Only news in these topics, comma-separated (default: every topic)', max_length: 500 },
+        {
+          type: ApplicationCommandOptionType.String,
+          name: 'quiet',
+          description: 'On a day with nothing new (default: a short note)',
+          choices: [
+            { name: 'short: a one-line note', value: 'short' },
+            { name: 'skip: post nothing', value: 'skip' },
+          ],
+        },
       ],
     },
     { type: ApplicationCommandOptionType.Subcommand, name: 'show', description: 'The schedule, the next post time and how the last post went' },
@@ -61,10 +71,11 @@ const when = (at: number, timezone: string) =>
 function describe(status: DigestStatus): string {
   const s = status.settings;
   if (!s) return 'No daily brief is set for this server. `/digest set` schedules one.';
-  const topics = s.topics?.length ? s.topics.map((t) => escapeMarkdown(t)).join(', ') : 'the biggest topics';
+  const topics = s.topics?.length ? s.topics.map((t) => escapeMarkdown(t)).join(', ') : 'all';
+  const quiet = s.quiet === 'skip' ? 'no post' : 'a short note';
   const lines = [
     s.enabled
-      ? `🗞️ Daily brief: every day at **${s.time}** (${s.timezone}) in <#${s.channelId}> · topics: ${topics}`
+      ? `🗞️ Daily brief: every day at **${s.time}** (${s.timezone}) in <#${s.channelId}> · topics: ${topics} · nothing new: ${quiet} (quiet: ${s.quiet})`
       : `🗞️ The daily brief is **off** (it was at ${s.time} (${s.timezone}) in <#${s.channelId}>). \`/digest set\` turns it back on.`,
   ];
   if (status.next) lines.push(`Next: ${when(status.next.at, s.timezone)}`);
@@ -76,6 +87,8 @@ function describe(status: DigestStatus): string {
     } else if (last.status === 'failed') {
       const code = last.errorCode ? ` (Discord error ${last.errorCode})` : '';
       lines.push(`⚠️ Last: ${day} — not posted: ${explainFailure(last.errorCode, last.errorMessage)}${code}`);
+    } else if (last.status === 'skipped' && last.errorMessage === QUIET_SKIPPED) {
+      lines.push(`Last: ${day} — nothing new, so nothing was posted (quiet: skip).`);
     } else if (last.status === 'skipped') {
       lines.push(`Last: ${day} — skipped: the bot was not running that day.`);
     } else {
@@ -95,13 +108,10 @@ function service(ctx: CommandContext): { guildId: string; digest: DigestService 
 }
 
 async function now(ctx: CommandContext): Promise<Reply> {
-  const digest = ctx.guildId ? ctx.services?.digest : undefined;
-  if (!digest) {
-    // The console and DMs: no channel to post in, so the brief is the answer.
-    await ctx.defer();
-    return briefReply(renderBrief(todaysBrief(ctx.library, { now: Date.now() })));
-  }
-  const settings = await digest.store.settings(ctx.guildId!);
+  const digest = ctx.services?.digest;
+  if (!digest) throw new UserError(NO_DATABASE);
+  const settings = ctx.guildId ? await digest.store.settings(ctx.guildId) : undefined;
+  // Without a server (the console) or a channel, there is nowhere to post: the brief is the answer.
   const toChannel = Boolean(settings?.enabled);
   if (toChannel && !canManage(ctx)) return { content: NEED_PERMISSION, ephemeral: true, outcome: 'refused' };
   await ctx.defer({ ephemeral: toChannel });
@@ -139,7 +149,9 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
   if (!channelId || !time || !timezone) throw new UserError('`/digest set` needs a channel, a time (HH:MM) and a time zone.');
   // Discord sends a channel id; anything else (typed text, a mention) would be echoed back as `<#…>`.
   if (!/^\d{17,20}$/.test(channelId)) throw new UserError('Pick the `channel` from the list Discord offers.');
-  const status = await digest.set(guildId, { channelId, time, timezone, topics: ctx.options.string('topics', { max: 500 }) }, ctx.user.id);
+  const quiet = ctx.options.string('quiet', { max: 10 });
+  if (quiet !== undefined && !QUIET_CHOICES.includes(quiet as QuietChoice)) throw new UserError('`quiet` is `short` (a one-line note on a day with nothing new) or `skip` (no post).');
+  const status = await digest.set(guildId, { channelId, time, timezone, topics: ctx.options.string('topics', { max: 500 }), quiet: quiet as QuietChoice | undefined }, ctx.user.id);
   return { content: `✅ Saved. ${describe(status)}\n-# \`/digest now\` posts one straight away to check Dossier can post there.` };
 }
 

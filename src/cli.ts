@@ -21,7 +21,8 @@ const USAGE = `Usage: dossier <command> [arguments] [--guild ID] [--json]
   topic <name>                                      one topic's summary
   summary [--document SLUG] [--length short|medium|long]
   sources                                           the documents loaded
-  digest [--timezone ZONE] [--topics a,b]           today's brief: key points per topic, new documents
+  digest [--timezone ZONE] [--since ISO] [--topics a,b]
+                                                    what is new since the last brief (or --since), quoted
   ingest <file-or-url> [--title T] [--tags a,b]     add a document (same checks as /ingest): with --guild ID to that
                                                     server's library (DATA_DIR/guilds/ID), with --shared (the
                                                     default) to the shared one every server sees (DATA_DIR/ingested)
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       length: { type: 'string' },
       timezone: { type: 'string' },
       topics: { type: 'string' },
+      since: { type: 'string' },
       title: { type: 'string' },
       tags: { type: 'string' },
       guild: { type: 'string' },
@@ -89,9 +91,11 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'digest') {
     const { printDigest } = await import('./digest/cli.js');
-    await printDigest(library, {
+    await printDigest(async () => library, {
+      guildId: scope.guildId,
       json: flags.json,
       timezone: flags.timezone,
+      since: flags.since,
       topics: flags.topics,
       database: config.database,
       write: (text) => process.stdout.write(`${flags.json ? text : replyToText({ content: text })}\n`),

@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, requireDiscord, type Config } from './config.j
 import { runConsole } from './console/repl.js';
 import { DatabaseError, openDatabase, type Database } from './db/index.js';
 import { databasePassword } from './db/url.js';
+import { DigestService } from './digest/service.js';
+import { DigestStore } from './digest/store.js';
 import { startDigest } from './discord/digest.js';
 import { ownsGuild } from './discord/shards.js';
 import { LOADING } from './discord/interactions.js';
@@ -85,7 +87,18 @@ async function main(): Promise<void> {
     const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: true });
     const { libraries } = await startLibraryServices(library, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId }, { logger });
     const open = async (id: string | null) => (id === null ? libraries.shared : libraries.server(id));
-    await runConsole({ open, guildId, commands, logger, banner: CONSOLE_BANNER });
+    // `/digest now` keeps the console's brief history in the database, as `dossier digest` does.
+    const services: CommandServices = {};
+    let consoleDb: Database | undefined;
+    try {
+      consoleDb = await openDatabase(config.database);
+      services.digest = new DigestService({ store: new DigestStore(consoleDb), libraryFor: async (id) => (await open(id)).library(), logger });
+    } catch (err) {
+      if (!(err instanceof DatabaseError)) throw err;
+      logger.warn({ err: err.message }, 'the daily brief is not available in the console');
+    }
+    await runConsole({ open, guildId, commands, logger, banner: CONSOLE_BANNER, services });
+    await consoleDb?.close();
     return;
   }
   const { token } = requireDiscord(config);
@@ -129,7 +142,15 @@ async function main(): Promise<void> {
     { logger, watch: true, memoryBudgetBytes: config.teamMemoryMb * 1024 * 1024 },
   );
   if (ready.watcher) lifecycle.onClose({ name: 'data-watcher', close: () => ready.watcher!.close() });
-  const digest = startDigest({ db: db!, client: running.client, getLibrary: () => ready.manager.current(), logger, onOutcome: recordDigest, owns: (guildId) => ownsGuild(config.shards, guildId) });
+  const digest = startDigest({
+    db: db!,
+    client: running.client,
+    // Each server's brief reads its own view: the shared documents and its own.
+    libraryFor: async (guildId) => (await ready.libraries.scope(guildId)).library(),
+    logger,
+    onOutcome: recordDigest,
+    owns: (guildId) => ownsGuild(config.shards, guildId),
+  });
   lifecycle.onClose({ name: 'digest-scheduler', close: () => digest.scheduler.stop() });
   services.digest = digest.service;
   // Set last: this opens the gate.

@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../log.js';
 import type { LibraryScope } from '../tenancy/scope.js';
-import type { CommandModule } from '../interactions/command.js';
+import type { CommandModule, CommandServices } from '../interactions/command.js';
 import { replyToText } from './render.js';
 import { createSession } from './session.js';
 
@@ -17,6 +17,8 @@ export interface ConsoleOptions {
   output?: Writable;
   /** Printed once at start (how to connect to Discord, what to type). */
   banner?: string;
+  /** Core services beyond each scope's ingest (the daily brief, when the database opened). */
+  services?: CommandServices;
 }
 
 const SERVER_ID = /^\d{17,20}$/;
@@ -34,9 +36,9 @@ export function describeScope(scope: LibraryScope): string {
  * trying Dossier without a Discord application. Piped input is answered line
  * by line and the console exits at end of input.
  */
-export async function runConsole({ open, guildId = null, commands, logger, input = process.stdin, output = process.stdout, banner }: ConsoleOptions): Promise<void> {
+export async function runConsole({ open, guildId = null, commands, logger, input = process.stdin, output = process.stdout, banner, services }: ConsoleOptions): Promise<void> {
   let scope = await open(guildId);
-  const session = createSession(() => scope, commands, logger);
+  const session = createSession(() => scope, commands, logger, services);
   const interactive = 'isTTY' in input && Boolean((input as NodeJS.ReadStream).isTTY);
   const names = [...[...commands.keys()].map((n) => `/${n}`), '/guild'];
   const rl = readline.createInterface({

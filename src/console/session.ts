@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { LibraryScope } from '../tenancy/scope.js';
-import type { CommandContext, CommandModule } from '../interactions/command.js';
+import type { CommandContext, CommandModule, CommandServices } from '../interactions/command.js';
 import { Options, type OptionValue } from '../interactions/options.js';
 import { errorReply, runCommand } from '../interactions/run.js';
 import type { Reply } from '../replies/types.js';
@@ -25,6 +25,8 @@ export function createSession(
   getScope: () => LibraryScope,
   commands: ReadonlyMap<string, CommandModule>,
   logger: Logger,
+  /** Core services the console has beyond the scope's ingest (the daily brief, when the database opened). */
+  services: CommandServices = {},
 ): Session {
   const definitions = [...commands.values()].map((c) => c.data);
   const run: Session['run'] = async (name, values, subcommand) => {
@@ -36,7 +38,7 @@ export function createSession(
       options: new Options(values, subcommand),
       user: CONSOLE_USER,
       guildId: scope.guildId,
-      services: { ingest: scope.ingest },
+      services: { ...services, ingest: scope.ingest },
       logger: logger.child({ command: name }),
       commands: definitions,
       defer: async () => {},

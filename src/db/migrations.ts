@@ -76,4 +76,60 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 2,
+    name: 'daily brief: what each server was told (briefs, quoted sentences, reported documents), first seen by content, quiet days',
+    async up(db, t) {
+      // guild_id '' is "no server": the CLI's and the local console's own brief history.
+      await t
+        .id(db.schema.createTable('briefs'))
+        .addColumn('guild_id', 'text', notNull)
+        // 'day:YYYY-MM-DD' (scheduled), 'now:…' (/digest now), 'cli:…'
+        .addColumn('key', 'text', notNull)
+        // "New" is measured from here.
+        .addColumn('composed_at', t.time, notNull)
+        // The composed brief as JSON, so a resumed post is the same post.
+        .addColumn('brief', 'text', notNull)
+        .addColumn('posted', 'integer', (c) => c.notNull().defaultTo(0))
+        .addUniqueConstraint('briefs_guild_key', ['guild_id', 'key'])
+        .execute();
+      // The id column's type, for references to it.
+      const ref = t.kind === 'postgres' ? 'bigint' : 'integer';
+      // Every sentence a server's briefs quoted, by its text: never quoted twice.
+      await db.schema
+        .createTable('brief_quotes')
+        .addColumn('guild_id', 'text', notNull)
+        .addColumn('text_hash', 'text', notNull)
+        .addColumn('citation', 'text', notNull)
+        .addColumn('brief_id', ref, (c) => c.notNull().references('briefs.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('brief_quotes_pk', ['guild_id', 'text_hash'])
+        .execute();
+      // Documents a server's briefs reported as new, by owning library ('' = shared) and content hash.
+      await db.schema
+        .createTable('brief_documents')
+        .addColumn('guild_id', 'text', notNull)
+        .addColumn('owner', 'text', notNull)
+        .addColumn('hash', 'text', notNull)
+        .addColumn('slug', 'text', notNull)
+        .addColumn('brief_id', ref, (c) => c.notNull().references('briefs.id').onDelete('cascade'))
+        .addPrimaryKeyConstraint('brief_documents_pk', ['guild_id', 'owner', 'hash'])
+        .execute();
+      await db.schema.createIndex('brief_quotes_brief').on('brief_quotes').column('brief_id').execute();
+      await db.schema.createIndex('brief_documents_brief').on('brief_documents').column('brief_id').execute();
+      // Slugs are unique only within what one server sees, and a renamed file is not news:
+      // first-seen times are kept by owning library and content hash.
+      await db.schema
+        .createTable('document_first_seen')
+        .addColumn('owner', 'text', notNull)
+        .addColumn('hash', 'text', notNull)
+        .addColumn('slug', 'text', notNull)
+        .addColumn('first_seen_at', t.time, notNull)
+        .addPrimaryKeyConstraint('document_first_seen_pk', ['owner', 'hash'])
+        .execute();
+      await db.schema
+        .alterTable('guild_settings')
+        .addColumn('quiet', 'text', (c) => c.notNull().defaultTo('short').check(sql`quiet IN ('short', 'skip')`))
+        .execute();
+    },
+  },
 ];

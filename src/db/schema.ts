@@ -24,6 +24,8 @@ export interface Tables {
     /** Runs scheduled before it are not owed. */
     updated_at: number;
     updated_by: string | null;
+    /** A day with nothing new: 'short' (a one-line note) or 'skip' (no post). */
+    quiet: Generated<'short' | 'skip'>;
   };
   brief_log: {
     id: Generated<number>;
@@ -43,6 +45,35 @@ export interface Tables {
     finished_at: number | null;
   };
   documents_seen: {
+    slug: string;
+    first_seen_at: number;
+  };
+  /** Each brief composed for a server ('' = no server: the CLI and console), with what it said. */
+  briefs: {
+    id: Generated<number>;
+    guild_id: string;
+    key: string;
+    composed_at: number;
+    /** The composed brief as JSON. */
+    brief: string;
+    posted: Generated<number>;
+  };
+  brief_quotes: {
+    guild_id: string;
+    text_hash: string;
+    citation: string;
+    brief_id: number;
+  };
+  brief_documents: {
+    guild_id: string;
+    owner: string;
+    hash: string;
+    slug: string;
+    brief_id: number;
+  };
+  document_first_seen: {
+    owner: string;
+    hash: string;
     slug: string;
     first_seen_at: number;
   };

@@ -1,32 +1,49 @@
-import { existsSync } from 'node:fs';
-import type { DatabaseTarget } from '../db/index.js';
 import { UserError } from '../errors.js';
-import type { Library } from '../library.js';
-import { briefJson, renderBrief, todaysBrief } from './brief.js';
+import { openDatabase, type DatabaseTarget } from '../db/index.js';
+import { briefJson, renderBrief } from './brief.js';
+import { BriefComposer, type LibraryFor } from './composer.js';
 import { isValidTimeZone } from './schedule.js';
+import { DigestStore } from './store.js';
 
 /**
- * `dossier digest`: today's brief on stdout. Reads when documents were first seen
- * from the bot's database when there is one, without creating one otherwise.
+ * `dossier digest`: today's brief on stdout. Without `--since` it is a brief like
+ * the bot's, for "no server": new since the previous one this command printed
+ * (or the last 24 hours), recorded in the bot's database so tomorrow's says only
+ * what is new. With `--since` it is a look-back, and with `--guild` a preview
+ * of that server's next brief: neither records anything.
  */
 export async function printDigest(
-  library: Library,
-  o: { json?: boolean; timezone?: string; topics?: string; database: DatabaseTarget; now?: number; write: (text: string) => void },
+  libraryFor: LibraryFor,
+  o: {
+    json?: boolean;
+    timezone?: string;
+    since?: string;
+    topics?: string;
+    /** A server whose next brief to preview (`--guild`); recorded nothing, so the server's own briefs are untouched. */
+    guildId?: string | null;
+    database: DatabaseTarget;
+    now?: number;
+    write: (text: string) => void;
+  },
 ): Promise<void> {
   const timezone = o.timezone ?? 'UTC';
   if (!isValidTimeZone(timezone)) throw new UserError(`--timezone: \`${timezone.slice(0, 64)}\` is not an IANA time zone (for example Europe/London).`);
-  let firstSeen: Map<string, number> | undefined;
-  if (o.database.kind === 'postgres' || existsSync(o.database.file)) {
-    const { openDatabase } = await import('../db/index.js');
-    const { DigestStore } = await import('./store.js');
-    const db = await openDatabase(o.database);
-    try {
-      firstSeen = await new DigestStore(db).firstSeen();
-    } finally {
-      await db.close();
-    }
+  const since = o.since === undefined ? undefined : Date.parse(o.since);
+  if (since !== undefined && (Number.isNaN(since) || !/^\d{4}-\d{2}-\d{2}/.test(o.since!))) {
+    throw new UserError(`--since: \`${o.since!.slice(0, 40)}\` is not an ISO date or time (for example 2026-11-28 or 2026-11-28T08:00:00Z).`);
   }
+  const now = o.now ?? Date.now();
   const topics = o.topics?.split(',').map((t) => t.trim()).filter(Boolean);
-  const brief = todaysBrief(library, { now: o.now ?? Date.now(), timezone, firstSeen, topics });
-  o.write(o.json ? JSON.stringify(briefJson(brief)) : renderBrief(brief).join('\n\n'));
+  const db = await openDatabase(o.database);
+  try {
+    const composer = new BriefComposer(new DigestStore(db), libraryFor, () => now);
+    const guildId = o.guildId ?? null;
+    const brief =
+      since === undefined && guildId === null
+        ? (await composer.prepare(null, `cli:${now}`, { timezone, topics, posted: true }))!.brief
+        : await composer.compose(guildId, { timezone, topics, since });
+    o.write(o.json ? JSON.stringify(briefJson(brief)) : renderBrief(brief).join('\n\n'));
+  } finally {
+    await db.close();
+  }
 }

@@ -47,6 +47,8 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
     const schedule = { time: s.time, timezone: s.timezone, since: s.updatedAt };
     const log = logger.child({ guildId: s.guildId });
     const store = service.store;
+    // Nothing is claimed until the server's brief can be made (a cold start builds topics after search).
+    if (!(await service.checkLibrary(s.guildId))) return;
 
     let claim: { date: string; late: boolean; posted: string[] } | undefined;
     // `due` asks about today and yesterday (local to the guild): read both first.
@@ -80,8 +82,13 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
       claim = { date: last.localDate, late: true, posted: last.messageIds };
     }
 
-    const brief = await service.compose(s.guildId, s.timezone, s.topics);
-    const messages = renderBrief({ ...brief, date: claim.date }, { late: claim.late, nextAt: nextRun(schedule, now).at });
+    const prepared = await service.composer.prepare(s.guildId, `day:${claim.date}`, { timezone: s.timezone, topics: s.topics, skipQuiet: s.quiet === 'skip' });
+    if (!prepared) {
+      await store.finishQuiet(s.guildId, claim.date, service.now());
+      log.info({ date: claim.date }, 'nothing new: no brief posted (quiet: skip)');
+      return;
+    }
+    const messages = renderBrief({ ...prepared.brief, date: claim.date }, { late: claim.late, nextAt: nextRun(schedule, now).at });
     const nonces = messages.map((_, i) => briefNonce(s.guildId, claim.date, i));
     // A resumed brief sends only the parts the crashed run did not record.
     const ids = [...claim.posted];
@@ -92,6 +99,7 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
     };
     const outcome = skip < messages.length ? await service.post(s.channelId, messages.slice(skip), nonces.slice(skip), record) : ({ ok: true, messageIds: [] } as const);
     const finishedAt = service.now();
+    await service.settle(prepared.id, { ...outcome, messageIds: ids });
     if (outcome.ok) {
       await store.finish(s.guildId, claim.date, { status: 'sent', messageIds: ids, now: finishedAt });
       log.info({ date: claim.date, late: claim.late, parts: messages.length }, 'brief posted');
@@ -104,7 +112,6 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
 
   async function tick(): Promise<void> {
     if (stopped || !service.isReady()) return;
-    await service.noticeDocuments();
     for (const s of await service.store.enabledSettings()) {
       if (stopped || !service.isReady()) return;
       if (owns && !owns(s.guildId)) continue;

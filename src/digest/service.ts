@@ -1,22 +1,24 @@
 import { UserError } from '../errors.js';
-import { TOPICS_PENDING, type Library } from '../library.js';
+import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import { findTopic } from '../topics/find.js';
 import { code, escapeMarkdown } from '../replies/markdown.js';
-import { renderBrief, todaysBrief, type Brief } from './brief.js';
+import { renderBrief, type Brief } from './brief.js';
+import { BriefComposer, type ComposeOptions, type LibraryFor } from './composer.js';
 import { formatTime, isValidTimeZone, nextRun, parseTime, type LocalDate } from './schedule.js';
 import { briefNonce, SendFailure, type BriefSender } from './sender.js';
-import type { BriefLogEntry, DigestStore, GuildSettings } from './store.js';
+import type { BriefLogEntry, DigestStore, GuildSettings, QuietChoice } from './store.js';
 
 export interface DigestDeps {
   store: DigestStore;
-  sender: BriefSender;
-  getLibrary: () => Library;
+  /** Where briefs are posted; absent in the local console, where `/digest now` answers in place. */
+  sender?: BriefSender;
+  /** A server's view of the library (shared + its own documents); null = no server. */
+  libraryFor: LibraryFor;
   logger: Logger;
   /** Injectable clock: tests move time instead of waiting for it. */
   now?: () => number;
 }
-
 export interface DigestStatus {
   settings?: GuildSettings;
   next?: { date: LocalDate; at: number };
@@ -31,30 +33,48 @@ export type SendOutcome = { ok: true; messageIds: string[] } | { ok: false; code
  */
 export class DigestService {
   readonly now: () => number;
-  private seenFor?: Library;
+  readonly composer: BriefComposer;
 
   constructor(private readonly deps: DigestDeps) {
     this.now = deps.now ?? Date.now;
+    this.composer = new BriefComposer(deps.store, deps.libraryFor, this.now);
   }
 
   get store(): DigestStore {
     return this.deps.store;
   }
 
-  /** Discord is connected and the library's topics are in (a brief is made of them). */
+  /** Discord is connected: briefs can be posted. */
   isReady(): boolean {
-    return this.deps.sender.isReady() && !this.deps.getLibrary().topicsPending;
+    return this.deps.sender?.isReady() ?? false;
   }
 
-  async set(guildId: string, input: { channelId: string; time: string; timezone: string; topics?: string }, by?: string): Promise<DigestStatus> {
+  /**
+   * Notes documents newly in the server's library (each tick, so a dropped file's
+   * first-seen time is close to when it arrived) and says whether its brief can
+   * be composed: a cold start builds the topics after search.
+   */
+  async checkLibrary(guildId: string | null): Promise<boolean> {
+    const library = await this.deps.libraryFor(guildId);
+    if (library.topicsPending) return false;
+    await this.composer.noticeDocuments(library);
+    return true;
+  }
+
+  async set(
+    guildId: string,
+    input: { channelId: string; time: string; timezone: string; topics?: string; quiet?: QuietChoice },
+    by?: string,
+  ): Promise<DigestStatus> {
     const minutes = parseTime(input.time);
     if (minutes === undefined) throw new UserError(`${code(input.time.slice(0, 20))} is not a time. Use 24-hour HH:MM, for example \`08:30\`.`);
     const timezone = input.timezone.trim();
     if (!isValidTimeZone(timezone)) {
       throw new UserError(`${code(timezone.slice(0, 64))} is not a time zone. Pick one from the list, for example \`Europe/London\` or \`America/New_York\`.`);
     }
-    const topics = input.topics ? this.resolveTopics(input.topics) : undefined;
-    await this.deps.store.saveSettings({ guildId, channelId: input.channelId, time: formatTime(minutes), timezone, topics, updatedAt: this.now(), updatedBy: by });
+    const topics = input.topics ? this.resolveTopics(await this.deps.libraryFor(guildId), input.topics) : undefined;
+    // Left out, the quiet choice stays as it was (a new schedule starts with the short note).
+    await this.deps.store.saveSettings({ guildId, channelId: input.channelId, time: formatTime(minutes), timezone, topics, quiet: input.quiet, updatedAt: this.now(), updatedBy: by });
     return this.status(guildId);
   }
 
@@ -69,8 +89,7 @@ export class DigestService {
   }
 
   /** Names as given, resolved to the library's topic names; unknown ones are a polite error. */
-  private resolveTopics(list: string): string[] {
-    const library = this.deps.getLibrary();
+  private resolveTopics(library: Library, list: string): string[] {
     const names = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean))];
     const missing = names.filter((n) => !findTopic(library.topics, n));
     if (missing.length) {
@@ -81,38 +100,15 @@ export class DigestService {
     return [...new Set(names.map((n) => findTopic(library.topics, n)!.name))];
   }
 
-  /**
-   * Records when documents were first seen. Once per library snapshot, so a
-   * reload (new files in DATA_DIR) is noticed without rewriting every tick.
-   */
-  async noticeDocuments(): Promise<void> {
-    const library = this.deps.getLibrary();
-    if (this.seenFor === library) return;
-    // Marked first, so a second caller during the write does not write it again; unmarked if the write fails.
-    this.seenFor = library;
-    await this.deps.store.recordSeen(
-      library.docs.map((d) => {
-        const added = d.meta.addedAt ? Date.parse(d.meta.addedAt) : Number.NaN;
-        return { slug: d.slug, addedAt: Number.isNaN(added) ? undefined : added };
-      }),
-      this.now(),
-    ).catch((err: unknown) => {
-      if (this.seenFor === library) this.seenFor = undefined;
-      throw err;
-    });
-  }
-
-  /** Today's brief for a guild (or, without settings, for `timezone`). */
-  async compose(guildId: string | null, timezone = 'UTC', topics?: readonly string[]): Promise<Brief> {
-    if (this.deps.getLibrary().topicsPending) throw new UserError(TOPICS_PENDING);
-    await this.noticeDocuments();
-    const [since, firstSeen] = await Promise.all([guildId ? this.deps.store.lastSentAt(guildId) : undefined, this.deps.store.firstSeen()]);
-    return todaysBrief(this.deps.getLibrary(), { now: this.now(), timezone, since, firstSeen, topics });
+  /** Today's brief for a server (or, without one, the CLI's and console's), recording nothing. */
+  compose(guildId: string | null, o: ComposeOptions = {}): Promise<Brief> {
+    return this.composer.compose(guildId, o);
   }
 
   /** Posts the parts; never throws, so one guild's failure cannot stop another's brief. */
   async post(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (messageId: string) => void | Promise<void>): Promise<SendOutcome> {
     try {
+      if (!this.deps.sender) throw new SendFailure('there is no Discord connection here', undefined, []);
       return { ok: true, messageIds: await this.deps.sender.send(channelId, messages, nonces, onPart) };
     } catch (err) {
       const f = err instanceof SendFailure ? err : new SendFailure(err instanceof Error ? err.message : String(err), undefined, []);
@@ -124,15 +120,25 @@ export class DigestService {
   /**
    * `/digest now`: the brief straight away. With a channel configured it is posted
    * there (and does not count as the day's scheduled brief); without one the
-   * caller shows the messages as its reply.
+   * caller shows the messages as its reply. Either way it is the previous brief
+   * for the next one, and its quotes are spent.
    */
   async postNow(guildId: string | null, key: string): Promise<{ channelId?: string; messages: string[]; outcome?: SendOutcome }> {
     const s = guildId ? await this.deps.store.settings(guildId) : undefined;
     const status = guildId ? await this.status(guildId) : {};
-    const brief = await this.compose(guildId, s?.timezone ?? 'UTC', s?.topics);
-    const messages = renderBrief(brief, { nextAt: status.next?.at });
-    if (!s?.enabled || !guildId) return { messages };
-    const nonces = messages.map((_, i) => briefNonce(guildId, `now:${key}`, i));
-    return { channelId: s.channelId, messages, outcome: await this.post(s.channelId, messages, nonces) };
+    const toChannel = Boolean(s?.enabled && guildId);
+    const prepared = (await this.composer.prepare(guildId, `now:${key}`, { timezone: s?.timezone, topics: s?.topics, posted: !toChannel }))!;
+    const messages = renderBrief(prepared.brief, { nextAt: status.next?.at });
+    if (!toChannel) return { messages };
+    const nonces = messages.map((_, i) => briefNonce(guildId!, `now:${key}`, i));
+    const outcome = await this.post(s!.channelId, messages, nonces);
+    await this.settle(prepared.id, outcome);
+    return { channelId: s!.channelId, messages, outcome };
+  }
+
+  /** After a post: a brief anyone saw is spent; one that never reached the channel gives its news back. */
+  async settle(briefId: number, outcome: SendOutcome): Promise<void> {
+    if (outcome.ok || outcome.messageIds.length > 0) await this.deps.store.markPosted(briefId);
+    else await this.deps.store.release(briefId);
   }
 }

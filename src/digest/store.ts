@@ -10,9 +10,35 @@ export interface GuildSettings {
   timezone: string;
   /** Topic names to restrict the brief to; undefined = every topic. */
   topics?: string[];
+  /** A day with nothing new: a one-line note (`short`, the default) or no post (`skip`). */
+  quiet: QuietChoice;
   enabled: boolean;
   updatedAt: number;
   updatedBy?: string;
+}
+
+export type QuietChoice = 'short' | 'skip';
+export const QUIET_CHOICES: readonly QuietChoice[] = ['short', 'skip'];
+
+/** The CLI and the local console have no server: their briefs are kept under this key. */
+export const NO_GUILD = '';
+
+/** brief_log's note for a day that had nothing new under `quiet: skip`. */
+export const QUIET_SKIPPED = 'quiet: nothing new, so nothing was posted';
+
+/** A document as the brief history knows it: its owning library ('' = shared) and content hash. */
+export interface DocumentKey {
+  owner: string;
+  hash: string;
+  slug: string;
+}
+
+export interface StoredBrief {
+  id: number;
+  composedAt: number;
+  /** The composed brief as recorded (JSON), so a resumed post is the same post. */
+  brief: string;
+  posted: boolean;
 }
 
 export type BriefStatus = 'claimed' | 'sent' | 'failed' | 'skipped';
@@ -41,6 +67,7 @@ const settingsOf = (r: SettingsRow): GuildSettings => ({
   time: r.time,
   timezone: r.timezone,
   topics: r.topics ? (JSON.parse(r.topics) as string[]) : undefined,
+  quiet: r.quiet,
   enabled: r.enabled === 1,
   updatedAt: r.updated_at,
   updatedBy: r.updated_by ?? undefined,
@@ -82,18 +109,21 @@ export class DigestStore {
     return (await this.db.selectFrom('guild_settings').selectAll().where('enabled', '=', 1).orderBy('guild_id').execute()).map(settingsOf);
   }
 
-  async saveSettings(s: Omit<GuildSettings, 'enabled'>): Promise<void> {
+  /** Saves a schedule; without `quiet`, a new one starts with the short note and an existing one keeps its choice. */
+  async saveSettings(s: Omit<GuildSettings, 'enabled' | 'quiet'> & { quiet?: QuietChoice }): Promise<void> {
     const row = {
       guild_id: s.guildId,
       channel_id: s.channelId,
       time: s.time,
       timezone: s.timezone,
       topics: s.topics?.length ? JSON.stringify(s.topics) : null,
+      quiet: s.quiet ?? 'short',
       enabled: 1,
       updated_at: s.updatedAt,
       updated_by: s.updatedBy ?? null,
     };
-    const { guild_id: _, ...changes } = row;
+    const { guild_id: _, quiet, ...rest } = row;
+    const changes = s.quiet ? { ...rest, quiet } : rest;
     await this.db
       .insertInto('guild_settings')
       .values(row)
@@ -120,17 +150,6 @@ export class DigestStore {
   async lastEntry(guildId: string): Promise<BriefLogEntry | undefined> {
     const row = await this.db.selectFrom('brief_log').selectAll().where('guild_id', '=', guildId).orderBy('local_date', 'desc').limit(1).executeTakeFirst();
     return row && logOf(row);
-  }
-
-  /** When the guild's last brief was posted, for "new since the previous brief". */
-  async lastSentAt(guildId: string): Promise<number | undefined> {
-    const row = await this.db
-      .selectFrom('brief_log')
-      .select((eb) => eb.fn.max('finished_at').as('at'))
-      .where('guild_id', '=', guildId)
-      .where('status', '=', 'sent')
-      .executeTakeFirst();
-    return row?.at == null ? undefined : Number(row.at);
   }
 
   /** Takes the day for this process; false when someone (another process, an earlier run) already has it. */
@@ -193,20 +212,126 @@ export class DigestStore {
     return r.numInsertedOrUpdatedRows === 1n;
   }
 
+  /** A quiet day under `quiet: skip`: the claimed day is done, with nothing posted. */
+  async finishQuiet(guildId: string, date: LocalDate, now: number): Promise<void> {
+    await this.db
+      .updateTable('brief_log')
+      .set({ status: 'skipped', error_message: QUIET_SKIPPED, finished_at: now })
+      .where('guild_id', '=', guildId)
+      .where('local_date', '=', date)
+      .execute();
+  }
+
   /**
    * Records when each document was first seen (front matter `added_at` wins), so
-   * files dropped straight into DATA_DIR count as new in the next brief.
+   * files dropped straight into DATA_DIR count as new in the next brief. A shared
+   * document the first schema knew by slug keeps the time it had there.
    */
-  async recordSeen(docs: readonly { slug: string; addedAt?: number }[], now: number): Promise<void> {
+  async recordSeen(docs: readonly (DocumentKey & { addedAt?: number })[], now: number): Promise<void> {
+    const known = await this.firstSeen([...new Set(docs.map((d) => d.owner))]);
+    const unseen = docs.filter((d) => !known.has(`${d.owner}:${d.hash}`));
+    if (unseen.length === 0) return;
+    const legacy = new Map((await this.db.selectFrom('documents_seen').select(['slug', 'first_seen_at']).execute()).map((r) => [r.slug, r.first_seen_at]));
     // In slices: one statement per document would be a round trip each in PostgreSQL.
-    for (let i = 0; i < docs.length; i += 500) {
-      const rows = docs.slice(i, i + 500).map((d) => ({ slug: d.slug, first_seen_at: d.addedAt ?? now }));
-      await this.db.insertInto('documents_seen').values(rows).onConflict((oc) => oc.column('slug').doNothing()).execute();
+    for (let i = 0; i < unseen.length; i += 500) {
+      const rows = unseen.slice(i, i + 500).map((d) => ({
+        owner: d.owner,
+        hash: d.hash,
+        slug: d.slug,
+        first_seen_at: d.addedAt ?? (d.owner === '' ? legacy.get(d.slug) : undefined) ?? now,
+      }));
+      await this.db.insertInto('document_first_seen').values(rows).onConflict((oc) => oc.columns(['owner', 'hash']).doNothing()).execute();
     }
   }
 
-  async firstSeen(): Promise<Map<string, number>> {
-    const rows = await this.db.selectFrom('documents_seen').select(['slug', 'first_seen_at']).execute();
-    return new Map(rows.map((r) => [r.slug, r.first_seen_at]));
+  /** First-seen times of the documents these libraries own, keyed `owner:hash`. */
+  async firstSeen(owners: readonly string[]): Promise<Map<string, number>> {
+    if (owners.length === 0) return new Map();
+    const rows = await this.db.selectFrom('document_first_seen').select(['owner', 'hash', 'first_seen_at']).where('owner', 'in', [...new Set(owners)]).execute();
+    return new Map(rows.map((r) => [`${r.owner}:${r.hash}`, r.first_seen_at]));
+  }
+
+  /** The server's most recent brief that reached its readers: "new" is measured from it. */
+  async previousBrief(guildId: string): Promise<{ id: number; composedAt: number } | undefined> {
+    const row = await this.db
+      .selectFrom('briefs')
+      .select(['id', 'composed_at'])
+      .where('guild_id', '=', guildId)
+      .where('posted', '=', 1)
+      .orderBy('composed_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && { id: Number(row.id), composedAt: row.composed_at };
+  }
+
+  async storedBrief(guildId: string, key: string): Promise<StoredBrief | undefined> {
+    const row = await this.db.selectFrom('briefs').selectAll().where('guild_id', '=', guildId).where('key', '=', key).executeTakeFirst();
+    return row && { id: Number(row.id), composedAt: row.composed_at, brief: row.brief, posted: row.posted === 1 };
+  }
+
+  /** Text hashes of every sentence the server's briefs have quoted. */
+  async quoted(guildId: string): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('brief_quotes').select('text_hash').where('guild_id', '=', guildId).execute();
+    return new Set(rows.map((r) => r.text_hash));
+  }
+
+  /** `owner:hash` of every document the server's briefs have reported as new. */
+  async reported(guildId: string): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('brief_documents').select(['owner', 'hash']).where('guild_id', '=', guildId).execute();
+    return new Set(rows.map((r) => `${r.owner}:${r.hash}`));
+  }
+
+  /**
+   * A composed brief with what it quoted and reported, in one transaction: from
+   * here on those sentences are spent for this server, whichever process or
+   * restart posts the next brief. Returns the existing row when the key is taken.
+   */
+  async recordBrief(b: {
+    guildId: string;
+    key: string;
+    composedAt: number;
+    brief: string;
+    quotes: readonly { hash: string; citation: string }[];
+    documents: readonly DocumentKey[];
+    posted?: boolean;
+  }): Promise<StoredBrief> {
+    const recorded = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('briefs')
+        .values({ guild_id: b.guildId, key: b.key, composed_at: b.composedAt, brief: b.brief, posted: b.posted ? 1 : 0 })
+        .onConflict((oc) => oc.columns(['guild_id', 'key']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const id = Number(row.id);
+      for (let i = 0; i < b.quotes.length; i += 500) {
+        const rows = b.quotes.slice(i, i + 500).map((q) => ({ guild_id: b.guildId, text_hash: q.hash, citation: q.citation, brief_id: id }));
+        await trx.insertInto('brief_quotes').values(rows).onConflict((oc) => oc.columns(['guild_id', 'text_hash']).doNothing()).execute();
+      }
+      for (let i = 0; i < b.documents.length; i += 500) {
+        const rows = b.documents.slice(i, i + 500).map((d) => ({ guild_id: b.guildId, owner: d.owner, hash: d.hash, slug: d.slug, brief_id: id }));
+        await trx.insertInto('brief_documents').values(rows).onConflict((oc) => oc.columns(['guild_id', 'owner', 'hash']).doNothing()).execute();
+      }
+      return { id, composedAt: b.composedAt, brief: b.brief, posted: b.posted ?? false };
+    });
+    // Another process recorded this key first: theirs is the brief.
+    return recorded ?? (await this.storedBrief(b.guildId, b.key))!;
+  }
+
+  /** The brief reached the channel (or the asker): the next one starts from it. */
+  async markPosted(id: number): Promise<void> {
+    await this.db.updateTable('briefs').set({ posted: 1 }).where('id', '=', id).execute();
+  }
+
+  /** Nothing of the brief was posted: its quotes and documents go back to the pool for the next one. */
+  async release(id: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const unposted = await trx.selectFrom('briefs').select('id').where('id', '=', id).where('posted', '=', 0).executeTakeFirst();
+      if (!unposted) return;
+      await trx.deleteFrom('brief_quotes').where('brief_id', '=', id).execute();
+      await trx.deleteFrom('brief_documents').where('brief_id', '=', id).execute();
+      await trx.deleteFrom('briefs').where('id', '=', id).execute();
+    });
   }
 }

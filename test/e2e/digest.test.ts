@@ -35,7 +35,7 @@ async function startProcess(): Promise<Process> {
   await bot.ready;
   const db = await openDatabase({ kind: 'sqlite', file: dbFile });
   // A fast loop on a test clock: time moves when the test says so.
-  const { service, scheduler } = startDigest({ db, client: bot.client, getLibrary: () => library, logger: silentLogger, now: () => clock, tickMs: 25 });
+  const { service, scheduler } = startDigest({ db, client: bot.client, libraryFor: async () => library, logger: silentLogger, now: () => clock, tickMs: 25 });
   services.digest = service;
   return {
     bot,
@@ -87,12 +87,13 @@ describe('/digest through Discord', () => {
     expect(first.content).toContain('🗞️ **Daily brief** — Saturday 28 November 2026 (Europe/London)');
     expect(first.enforce_nonce).toBe(true);
     expect(String(first.nonce).length).toBeLessThanOrEqual(25);
-    // The biggest topic's most central points, quoted with citations.
-    const biggest = [...library.topics].sort((a, b) => b.points.length - a.points.length)[0]!;
-    expect(first.content).toContain(`**${biggest.name}** (${biggest.points.length} points)`);
+    // The server's first brief covers the last 24 hours, in which the bundled article was first seen: its most central points, quoted with citations.
+    expect(first.content).toContain('**New in the last 24 hours:** 1 document');
+    expect(first.content).toContain(`📄 ${library.docs[0]!.meta.title}`);
     const cited = [...first.content.matchAll(/`([a-z-]+#p\d+\.s\d+)`/g)].map((m) => m[1]!);
     expect(cited.length).toBeGreaterThanOrEqual(2);
     for (const c of cited) expect(first.content).toContain(library.point(c)!.text.slice(0, 40));
+    expect(cited.every((c) => library.summary('putin-sharif-sco', 3).some((p) => p.citation === c))).toBe(true);
 
     await proc.scheduler.tick();
     await proc.scheduler.tick();

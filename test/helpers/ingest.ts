@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { startBot, type Bot } from '../../src/discord/bot.js';
 import { startLibraryServices, type LibraryServices } from '../../src/ingest/index.js';
 import type { IngestSettings } from '../../src/ingest/service.js';
+import type { CommandServices } from '../../src/interactions/command.js';
 import { loadCommands } from '../../src/interactions/registry.js';
 import { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
@@ -14,6 +15,8 @@ export interface IngestHarness {
   fake: Awaited<ReturnType<typeof startFakeDiscord>>;
   bot: Bot;
   services: LibraryServices;
+  /** What the bot's commands get; a test adds more (the daily brief) once it has them. */
+  commandServices: CommandServices;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -29,12 +32,15 @@ export async function startIngestHarness(settings: Partial<IngestSettings> = {},
     { watch: opts.watch },
   );
   const commands = await loadCommands();
+  // Ingest comes from each interaction's scope; the daily brief is added by tests that need it.
+  const commandServices: CommandServices = {};
   const bot = await startBot({
     token: fake.token,
     apiUrl: fake.apiUrl,
     libraries: services.libraries,
     commands,
     logger: silentLogger,
+    services: commandServices,
   });
   await bot.ready;
   // Attachment options only arrive typed once the definitions are registered.
@@ -43,6 +49,7 @@ export async function startIngestHarness(settings: Partial<IngestSettings> = {},
     fake,
     bot,
     services,
+    commandServices,
     dataDir,
     async close() {
       await services.watcher?.close();

@@ -120,7 +120,7 @@ describe('hostile input to every command', () => {
     const db = await openDatabase({ kind: 'sqlite', file: ':memory:' });
     const sent: string[] = [];
     const sender = { isReady: () => true, send: async (_channel: string, messages: readonly string[]) => (sent.push(...messages), messages.map((_, i) => String(i))) };
-    const digest = new DigestService({ store: new DigestStore(db), sender, getLibrary: () => library, logger: silentLogger });
+    const digest = new DigestService({ store: new DigestStore(db), sender, libraryFor: async () => library, logger: silentLogger });
     const definitions = [...commands.values()].map((c) => c.data);
     try {
       for (const command of commands.values()) {

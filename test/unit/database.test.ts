@@ -43,12 +43,12 @@ describe.each(BACKENDS)('the %s database', (kind) => {
     const target = await emptyDatabase(kind, dir);
     const a = await open(target);
     expect(await appliedVersions(a)).toEqual(MIGRATIONS.map((m) => m.version));
-    await new DigestStore(a).saveSettings({ guildId: GUILD, channelId: CHANNEL, time: '08:00', timezone: 'UTC', updatedAt: 1_764_000_000_000 });
+    await new DigestStore(a).saveSettings({ guildId: GUILD, channelId: CHANNEL, time: '08:00', timezone: 'UTC', quiet: 'skip', updatedAt: 1_764_000_000_000 });
     await a.close();
     const b = await open(target);
     expect(await appliedVersions(b)).toEqual(MIGRATIONS.map((m) => m.version));
     // Times past 2^31 ms come back as the same numbers (BIGINT in PostgreSQL).
-    expect(await new DigestStore(b).settings(GUILD)).toMatchObject({ channelId: CHANNEL, enabled: true, updatedAt: 1_764_000_000_000 });
+    expect(await new DigestStore(b).settings(GUILD)).toMatchObject({ channelId: CHANNEL, enabled: true, quiet: 'skip', updatedAt: 1_764_000_000_000 });
   });
 
   it('GIVEN four processes starting together on one empty database THEN each migration runs exactly once and all four open', async () => {

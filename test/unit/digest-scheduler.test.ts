@@ -4,34 +4,18 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
 import { startScheduler, STALE_CLAIM_MS, type Scheduler } from '../../src/digest/scheduler.js';
-import { briefNonce, SendFailure, type BriefSender } from '../../src/digest/sender.js';
+import { briefNonce } from '../../src/digest/sender.js';
 import { DigestService } from '../../src/digest/service.js';
 import { DigestStore } from '../../src/digest/store.js';
 import { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
 import { REPO } from '../helpers/bot.js';
 import { BACKENDS, emptyDatabase } from '../helpers/databases.js';
+import { RecordingSender } from '../helpers/digest.js';
+import { makeDoc } from '../helpers/docs.js';
 
 const GUILD = '111111111111111111';
 const CHANNEL = '222222222222222222';
-
-/** Records posts; optionally fails with a Discord code, or stays "not ready". */
-class RecordingSender implements BriefSender {
-  posts: { channelId: string; messages: readonly string[]; nonces: readonly string[] }[] = [];
-  ready = true;
-  failWith?: number;
-  private next = 1;
-  isReady() {
-    return this.ready;
-  }
-  async send(channelId: string, messages: readonly string[], nonces: readonly string[], onPart?: (id: string) => void | Promise<void>) {
-    if (this.failWith) throw new SendFailure('Missing Permissions', this.failWith, []);
-    this.posts.push({ channelId, messages, nonces });
-    const ids = messages.map(() => String(this.next++));
-    for (const id of ids) await onPart?.(id);
-    return ids;
-  }
-}
 
 let dir: string;
 let library: Library;
@@ -43,7 +27,7 @@ const open: { db: Database; scheduler: Scheduler }[] = [];
 async function boot(sender = new RecordingSender()) {
   const db = await openDatabase(target);
   const store = new DigestStore(db);
-  const service = new DigestService({ store, sender, getLibrary: () => library, logger: silentLogger, now: () => clock });
+  const service = new DigestService({ store, sender, libraryFor: async () => library, logger: silentLogger, now: () => clock });
   // A long tick: the tests drive `tick()` themselves.
   const scheduler = startScheduler(service, silentLogger, { tickMs: 3_600_000 });
   open.push({ db, scheduler });
@@ -232,22 +216,47 @@ describe.each(BACKENDS)('on %s', (kind) => {
     });
   });
 
-  describe('documents new since the previous brief', () => {
-    it('GIVEN a file dropped into the library after a brief THEN the next brief lists it, and not the one after', async () => {
+  describe('what a brief said, across failures and crashes', () => {
+    it('GIVEN a brief that never reached the channel THEN its news is given back: the next brief quotes it', async () => {
       const p = await boot();
       await p.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC' });
       clock = Date.parse('2026-11-28T08:00:10Z');
       await p.scheduler.tick();
-      const extra = library.docs[0]!;
-      library = library.with({ add: [{ ...extra, slug: 'grain-memo', meta: { ...extra.meta, title: 'Grain memo', source: 'https://example.com/grain' } }] });
-      clock = Date.parse('2026-11-28T12:00:00Z');
-      await p.scheduler.tick(); // noticed at noon
+      expect(p.sender.posts).toHaveLength(1);
+      const memo = makeDoc('grain-memo', 'Russian wheat shipments to Pakistan through the Caspian corridor doubled this autumn.', { title: 'Grain memo', addedAt: '2026-11-28T12:00:00Z' });
+      library = library.with({ add: [memo] });
+      p.sender.failWith = 50013;
       clock = Date.parse('2026-11-29T08:00:10Z');
       await p.scheduler.tick();
-      expect(p.sender.posts[1]!.messages[0]).toContain('New since the previous brief: 1 document — [Grain memo](<https://example.com/grain>)');
+      expect(await p.store.entry(GUILD, '2026-11-29')).toMatchObject({ status: 'failed' });
+      p.sender.failWith = undefined;
       clock = Date.parse('2026-11-30T08:00:10Z');
       await p.scheduler.tick();
-      expect(p.sender.posts[2]!.messages[0]).toContain('No new documents since the previous brief.');
+      const text = p.sender.posts[1]!.messages.join('\n');
+      expect(text).toContain('**New since Saturday 28 November 2026:** 1 document');
+      expect(text).toContain('📄 Grain memo');
+      expect(text).toContain('`grain-memo#p1.s1`');
+    });
+
+    it('GIVEN a crash after the brief was composed THEN the resumed post is the recorded brief, even if the library changed meanwhile', async () => {
+      const first = await boot();
+      await first.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC' });
+      clock = Date.parse('2026-11-28T08:00:05Z');
+      await first.store.claim({ guildId: GUILD, date: '2026-11-28', channelId: CHANNEL, late: false, scheduledAt: clock, now: clock });
+      const recorded = (await first.service.composer.prepare(GUILD, 'day:2026-11-28', { timezone: 'UTC' }))!;
+      await shutdown(first);
+      const late = makeDoc('late-arrival', 'A memo on wheat barter between Russia and Pakistan arrived after the brief was composed.', {
+        title: 'Late arrival',
+        addedAt: new Date(clock + 60_000).toISOString(),
+      });
+      library = library.with({ add: [late] });
+      const second = await boot();
+      clock += STALE_CLAIM_MS + 1;
+      await second.scheduler.tick();
+      const text = second.sender.posts.flatMap((x) => x.messages).join('\n');
+      expect(text).not.toContain('Late arrival');
+      expect(recorded.brief.newDocuments.length).toBeGreaterThan(0);
+      for (const d of recorded.brief.newDocuments) for (const pt of d.points) expect(text).toContain(`\`${pt.citation}\``);
     });
   });
 });

@@ -76,7 +76,7 @@ describe('the brief scheduler on a shard', () => {
       if (shard === 0) {
         for (const g of guilds) await store.saveSettings({ guildId: g, channelId: `9${g.slice(1)}`, time: '08:00', timezone: 'UTC', updatedAt: clock - 3_600_000 });
       }
-      const service = new DigestService({ store, sender, getLibrary: () => library, logger: silentLogger, now: () => clock });
+      const service = new DigestService({ store, sender, libraryFor: async () => library, logger: silentLogger, now: () => clock });
       const scheduler = startScheduler(service, silentLogger, { tickMs: 3_600_000, owns: (g) => ownsGuild({ count: 2, ids: [shard] }, g) });
       await scheduler.tick();
       await scheduler.stop();

@@ -1,0 +1,106 @@
+import { UserError } from '../errors.js';
+import { TOPICS_PENDING, type Library } from '../library.js';
+import { addedAt, buildBrief, documentKey, quotesOf, type Brief } from './brief.js';
+import { localDate } from './schedule.js';
+import { NO_GUILD, type DigestStore } from './store.js';
+
+const DAY = 86_400_000;
+
+/** A server's view of the library (shared + its own documents); null = no server (CLI, console). */
+export type LibraryFor = (guildId: string | null) => Promise<Library>;
+
+export interface ComposeOptions {
+  timezone?: string;
+  topics?: readonly string[];
+  /**
+   * A look-back (`dossier digest --since`): "new" means since this instant rather
+   * than since the previous brief, and earlier briefs' reports do not apply.
+   */
+  since?: number;
+}
+
+/**
+ * Composes a server's brief from its library and its brief history, and records
+ * what each brief said, so the next one says only what is new. Shared by the
+ * scheduler, `/digest now` and the CLI; posting is someone else's job.
+ */
+export class BriefComposer {
+  private readonly noticed = new WeakSet<Library>();
+
+  constructor(
+    private readonly store: DigestStore,
+    readonly libraryFor: LibraryFor,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * Records when documents were first seen. Once per library snapshot, so a
+   * reload (new files in DATA_DIR) is noticed without rewriting every tick.
+   */
+  async noticeDocuments(library: Library): Promise<void> {
+    if (this.noticed.has(library)) return;
+    // Marked first, so a second caller during the write does not write it again; unmarked if the write fails.
+    this.noticed.add(library);
+    await this.store.recordSeen(library.docs.map((d) => ({ ...documentKey(d), addedAt: addedAt(d) })), this.now()).catch((err: unknown) => {
+      this.noticed.delete(library);
+      throw err;
+    });
+  }
+
+  /** The brief as it would be now, recording nothing. */
+  async compose(guildId: string | null, o: ComposeOptions = {}, now = this.now()): Promise<Brief> {
+    const library = await this.libraryFor(guildId);
+    if (library.topicsPending) throw new UserError(TOPICS_PENDING);
+    await this.noticeDocuments(library);
+    const history = guildId ?? NO_GUILD;
+    const timezone = o.timezone ?? 'UTC';
+    const lookBack = o.since !== undefined;
+    const [previousBrief, firstSeen, reported, quoted] = await Promise.all([
+      lookBack ? undefined : this.store.previousBrief(history),
+      this.store.firstSeen([...new Set(library.docs.map((d) => d.guild ?? ''))]),
+      lookBack ? undefined : this.store.reported(history),
+      lookBack ? undefined : this.store.quoted(history),
+    ]);
+    const previous = lookBack ? o.since : previousBrief?.composedAt;
+    return buildBrief({
+      library,
+      date: localDate(now, timezone),
+      timezone,
+      since: previous ?? now - DAY,
+      previous: previous === undefined ? undefined : localDate(previous, timezone),
+      firstSeen,
+      reported,
+      quoted,
+      topics: o.topics,
+    });
+  }
+
+  /**
+   * The brief recorded under `key` for this server, composing and recording it
+   * first if there is none: a post resumed after a crash is the same post. With
+   * `skipQuiet`, a brief with nothing new is neither recorded nor returned.
+   */
+  async prepare(
+    guildId: string | null,
+    key: string,
+    o: ComposeOptions & { skipQuiet?: boolean; posted?: boolean } = {},
+  ): Promise<{ id: number; brief: Brief } | undefined> {
+    const history = guildId ?? NO_GUILD;
+    const stored = await this.store.storedBrief(history, key);
+    if (stored) return { id: stored.id, brief: JSON.parse(stored.brief) as Brief };
+    const now = this.now();
+    const brief = await this.compose(guildId, { timezone: o.timezone, topics: o.topics }, now);
+    if (brief.quiet && o.skipQuiet) return undefined;
+    // Another process may have recorded this key meanwhile: then theirs is the brief.
+    const row = await this.store.recordBrief({
+      guildId: history,
+      key,
+      composedAt: now,
+      brief: JSON.stringify(brief),
+      quotes: quotesOf(brief),
+      documents: brief.newDocuments.map((d) => d.key),
+      posted: o.posted,
+    });
+    return { id: row.id, brief: JSON.parse(row.brief) as Brief };
+  }
+}
