@@ -151,7 +151,7 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
   }
 
   // A PDF is parsed as the plain text of its text layer.
-  const raw = ext === '.pdf' ? await pdfText(relPath, bytes) : utf8Text(relPath, bytes);
+  const raw = ext === '.pdf' ? await pdfText(relPath, bytes, maxBytes) : utf8Text(relPath, bytes);
   const parsed = parseDocumentDetailed({ path: relPath, raw, ext: ext === '.pdf' ? '.txt' : ext });
   if (parsed.doc.paragraphs.length === 0) throw new DocumentError('document has no text', { path: relPath });
   return parsed;
@@ -171,11 +171,11 @@ function utf8Text(relPath: string, bytes: Buffer): string {
  * .txt), the slug from the file name. Citations count the paragraphs found in
  * the layer.
  */
-async function pdfText(relPath: string, bytes: Buffer): Promise<string> {
+async function pdfText(relPath: string, bytes: Buffer, maxBytes: number): Promise<string> {
   let title: string | undefined;
   let text: string;
   try {
-    ({ title, text } = await pdfToText(bytes));
+    ({ title, text } = await pdfToText(bytes, { maxTextBytes: maxBytes }));
   } catch (err) {
     if (err instanceof PdfUnreadable) throw new DocumentError(err.message, { path: relPath, cause: err });
     throw err;

@@ -1,90 +1,112 @@
+/**
+ * A PDF's text layer, read in a worker thread with a memory and a time limit.
+ * pdf.js decompresses and interprets content streams as they come, so a small
+ * crafted file can cost minutes of CPU and gigabytes of memory; in a worker
+ * that is bounded, the worker is ended when it runs over, and the bot keeps
+ * answering everyone else meanwhile.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { PdfUnreadable } from './pdf-errors.js';
 
-interface TextItem {
-  str: string;
-  hasEOL: boolean;
-  transform: number[];
-  height: number;
+export { PdfUnreadable } from './pdf-errors.js';
+export { MAX_PDF_PAGES } from './pdf-extract.js';
+
+export interface PdfLimits {
+  /** Extracted text beyond this many bytes stops the read (the ingest size limit: text larger than an accepted file is a bomb). */
+  maxTextBytes?: number;
+  /** Wall-clock time for the whole read. */
+  timeoutMs?: number;
+  /** The worker's JavaScript heap (V8 old generation). */
+  heapMb?: number;
 }
 
-export const MAX_PDF_PAGES = 2000;
+export const PDF_LIMITS = { maxTextBytes: 10 * 1024 * 1024, timeoutMs: 30_000, heapMb: 256 } as const;
 
-/** A PDF that cannot give text: the message says why, in words for the person who added it. */
-export class PdfUnreadable extends Error {
-  override name = 'PdfUnreadable';
+/** Said when a limit stopped the read: the person learns what to do, not how it failed. */
+export const PDF_UNSAFE = 'This PDF could not be read safely (it needed more memory or time than a document should). Export it again or send its text instead.';
+
+function workerUrl(): URL {
+  const here = fileURLToPath(import.meta.url);
+  // Under tsx the sources are TypeScript and the worker needs a small JS entry that registers tsx first.
+  const name = path.extname(here) === '.ts' ? 'pdf-worker-entry.mjs' : 'pdf-worker.js';
+  return pathToFileURL(path.join(path.dirname(here), name));
+}
+
+type Reply = { id: number; ok: true; title?: string; text: string } | { id: number; ok: false; unreadable: boolean; message: string };
+
+/**
+ * One worker, kept between PDFs (starting one costs seconds: pdf.js is large)
+ * and replaced whenever a limit ends it. It holds no reference on the event
+ * loop while idle, so it never keeps a process alive.
+ */
+let reader: { worker: Worker; heapMb: number } | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+let nextId = 0;
+
+function startReader(heapMb: number): Worker {
+  if (reader && reader.heapMb === heapMb) return reader.worker;
+  if (reader) void reader.worker.terminate();
+  const worker = new Worker(workerUrl(), {
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.max(4, Math.min(32, Math.floor(heapMb / 4))) },
+  });
+  const current = { worker, heapMb };
+  reader = current;
+  // A worker that died (out of memory, crashed) is replaced on the next read.
+  worker.once('exit', () => {
+    if (reader === current) reader = undefined;
+  });
+  // Reported through 'exit' to whichever read is waiting.
+  worker.on('error', () => {});
+  worker.unref();
+  return worker;
 }
 
 /**
- * The text layer of a PDF, one paragraph per line. Lines are joined into a
- * paragraph until the vertical gap to the next line is clearly larger than
- * the usual line spacing, or the page ends. A PDF with no text layer (a scan)
- * is refused with a message that says so.
+ * The text layer of a PDF, one paragraph per line, and its title when the
+ * metadata has one. Throws PdfUnreadable with a reader-facing reason: a scan,
+ * a damaged or protected file, or one that ran past a limit. Reads run one at
+ * a time: PDFs are rare, and one bounded worker keeps the cost bounded too.
  */
-export async function pdfToText(bytes: Uint8Array): Promise<{ title?: string; text: string }> {
-  // Loaded on first use: pdf.js takes a while to import and most documents are not PDFs.
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  let pdf;
-  try {
-    pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0 }).promise;
-  } catch (err) {
-    const reason = (err as Error).name === 'PasswordException' ? 'it is password-protected' : 'it is damaged or not really a PDF';
-    throw new PdfUnreadable(`I could not open that PDF: ${reason}.`);
-  }
-  try {
-    if (pdf.numPages > MAX_PDF_PAGES) throw new PdfUnreadable(`That PDF has ${pdf.numPages} pages; the limit is ${MAX_PDF_PAGES}.`);
-    const paragraphs: string[] = [];
-    for (let n = 1; n <= pdf.numPages; n++) {
-      const page = await pdf.getPage(n);
-      const content = await page.getTextContent();
-      paragraphs.push(...pageParagraphs(content.items.filter((i) => 'str' in i) as TextItem[]));
-      page.cleanup();
-    }
-    if (!paragraphs.some((p) => /\p{L}/u.test(p))) {
-      throw new PdfUnreadable('That PDF has no text layer (it looks like a scan or images only), so there is nothing to quote. Run it through OCR first, or send the text.');
-    }
-    const info = (await pdf.getMetadata().catch(() => undefined))?.info as { Title?: unknown } | undefined;
-    const title = typeof info?.Title === 'string' && info.Title.trim() ? info.Title.trim() : undefined;
-    return { title, text: paragraphs.join('\n\n') };
-  } finally {
-    await pdf.destroy();
-  }
+export function pdfToText(bytes: Uint8Array, limits: PdfLimits = {}): Promise<{ title?: string; text: string }> {
+  const result = queue.then(() => readOne(bytes, limits));
+  queue = result.catch(() => {});
+  return result;
 }
 
-function pageParagraphs(items: TextItem[]): string[] {
-  const lines: { text: string; y: number; height: number }[] = [];
-  let current = '';
-  let y: number | undefined;
-  let height = 0;
-  const flush = () => {
-    if (current.trim() !== '' && y !== undefined) lines.push({ text: current.replace(/\s+/g, ' ').trim(), y, height });
-    current = '';
-    y = undefined;
-  };
-  for (const item of items) {
-    if (y === undefined) {
-      y = item.transform[5] ?? 0;
-      height = item.height || 10;
-    }
-    current += item.str;
-    if (item.hasEOL) flush();
-  }
-  flush();
-
-  const gaps = lines.slice(1).map((l, i) => Math.abs(lines[i]!.y - l.y)).filter((g) => g > 0).sort((a, b) => a - b);
-  // The lower quartile: the ordinary line spacing even when many paragraph gaps are present.
-  const usual = gaps[Math.floor(gaps.length / 4)] ?? 0;
-  const out: string[] = [];
-  let paragraph = '';
-  lines.forEach((line, i) => {
-    const gap = i === 0 ? 0 : Math.abs(lines[i - 1]!.y - line.y);
-    // When even the usual spacing is a blank line's worth, every line is its own paragraph.
-    const breakAt = usual > line.height * 1.6 ? line.height * 1.6 : Math.max(usual * 1.4, line.height * 1.8);
-    if (paragraph && gap > breakAt) {
-      out.push(paragraph);
-      paragraph = '';
-    }
-    // A word hyphenated across lines is one word again.
-    paragraph = !paragraph ? line.text : /\p{Ll}-$/u.test(paragraph) && /^\p{Ll}/u.test(line.text) ? paragraph.slice(0, -1) + line.text : `${paragraph} ${line.text}`;
+function readOne(bytes: Uint8Array, limits: PdfLimits): Promise<{ title?: string; text: string }> {
+  const maxTextBytes = limits.maxTextBytes ?? PDF_LIMITS.maxTextBytes;
+  const timeoutMs = limits.timeoutMs ?? PDF_LIMITS.timeoutMs;
+  const heapMb = limits.heapMb ?? PDF_LIMITS.heapMb;
+  const worker = startReader(heapMb);
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const settle = (outcome: () => void, healthy: boolean) => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+      worker.unref();
+      // A worker stopped by a limit may be mid-way through pdf.js: never reuse it.
+      if (!healthy) {
+        if (reader?.worker === worker) reader = undefined;
+        void worker.terminate();
+      }
+      outcome();
+    };
+    const unsafe = () => reject(new PdfUnreadable(PDF_UNSAFE));
+    const onMessage = (m: Reply) => {
+      if (m.id !== id) return;
+      // After a refusal pdf.js may still be busy with the file in there: a fresh worker serves the next read.
+      settle(() => (m.ok ? resolve({ title: m.title, text: m.text }) : m.unreadable ? reject(new PdfUnreadable(m.message)) : unsafe()), m.ok);
+    };
+    // Out of memory (ERR_WORKER_OUT_OF_MEMORY) or a crash inside pdf.js: unsafe, never fatal to the bot.
+    const onExit = () => settle(unsafe, false);
+    const timer = setTimeout(() => settle(unsafe, false), timeoutMs);
+    worker.on('message', onMessage);
+    worker.on('exit', onExit);
+    worker.ref();
+    // Characters are counted as the text comes: a UTF-8 byte is at most one character, so a file that fits is never stopped.
+    worker.postMessage({ id, bytes: new Uint8Array(bytes), maxTextChars: maxTextBytes });
   });
-  if (paragraph) out.push(paragraph);
-  return out;
 }

@@ -26,11 +26,11 @@ export const MAX_LINE_CHARS = 50_000;
  * text and Markdown verbatim, HTML as its main article text, PDF as its text
  * layer. Every refusal says why.
  */
-export async function convert(bytes: Uint8Array, hint: { name?: string; contentType?: string } = {}): Promise<Converted> {
+export async function convert(bytes: Uint8Array, hint: { name?: string; contentType?: string; maxBytes?: number } = {}): Promise<Converted> {
   const kind = sniff(bytes, hint);
   let converted: Converted;
   if (kind === 'pdf') {
-    const { title, text } = await pdfToText(bytes).catch((err: unknown) => {
+    const { title, text } = await pdfToText(bytes, { maxTextBytes: hint.maxBytes }).catch((err: unknown) => {
       throw err instanceof PdfUnreadable ? new IngestRefusal(err.message) : err;
     });
     converted = { kind, ext: '.txt', title, meta: {}, body: text };

@@ -182,7 +182,7 @@ export class IngestService {
             resolve: this.settings.resolve,
           });
     const name = req.source.kind === 'attachment' ? req.source.name : req.source.kind === 'file' ? path.basename(req.source.path) : new URL(fetched.url).pathname;
-    const converted = await convert(fetched.bytes, { name, contentType: req.source.kind === 'attachment' ? req.source.contentType : fetched.contentType });
+    const converted = await convert(fetched.bytes, { name, contentType: req.source.kind === 'attachment' ? req.source.contentType : fetched.contentType, maxBytes: this.settings.maxBytes });
     const body = converted.body.endsWith('\n') ? converted.body : `${converted.body}\n`;
     const hash = sha256(body);
 
