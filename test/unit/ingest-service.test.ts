@@ -40,8 +40,9 @@ function attachment(name: string, text: string): IngestRequest {
 }
 
 /** Polls the manager until `check` holds: the watcher works on its own schedule. */
+/** Polls until `check` holds; generous, since the first PDF starts the PDF worker (pdf.js alone takes seconds to load on a busy machine). */
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline && !check(); ) await new Promise((r) => setTimeout(r, 25));
   expect(check(), what).toBe(true);
 }
 
