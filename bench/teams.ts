@@ -40,15 +40,51 @@ export interface TeamsReport {
   servers: number;
   perServer: number;
   budgetMb: number;
-  firstCommand: Latency;
-  search: Latency;
-  autocomplete: Latency;
+  firstCommand: Timed;
+  search: Timed;
+  autocomplete: Timed;
   /** Loading every server in turn under the budget. */
   rssMaxMb: number;
   loadedAtEnd: number;
   /** RSS growth per loaded server, measured with the budget lifted. */
   rssPerServerMb: number;
   estimatePerServerMb: number;
+}
+
+/**
+ * Wall-clock percentiles, and the same operations' CPU time: on a machine
+ * shared with other work the wall clock includes waiting for a core, which
+ * CPU time does not.
+ */
+export interface Timed {
+  wall: Latency;
+  cpu: Latency;
+}
+
+class Timer {
+  private readonly wall: number[] = [];
+  private readonly cpu: number[] = [];
+  time<T>(work: () => T): T {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const out = work();
+    this.wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    this.cpu.push((c.user + c.system) / 1000);
+    return out;
+  }
+  async timeAsync<T>(work: () => Promise<T>): Promise<T> {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const out = await work();
+    this.wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    this.cpu.push((c.user + c.system) / 1000);
+    return out;
+  }
+  result(): Timed {
+    return { wall: percentiles(this.wall), cpu: percentiles(this.cpu) };
+  }
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -94,13 +130,10 @@ export async function runTeamsBench(options: TeamsOptions = {}): Promise<TeamsRe
 
     // Every server used in turn, as after a restart: the first command loads its library.
     const libraries = new Libraries(new LibraryManager(shared), { settings, memoryBudgetBytes: budgetMb * 1024 * 1024 });
-    const first: number[] = [];
+    const first = new Timer();
     let rssMax = 0;
     for (const [i, id] of guildIds.entries()) {
-      const started = performance.now();
-      const view = (await libraries.server(id)).library();
-      view.search(sharedQueries[i % sharedQueries.length]!, { limit: 5 });
-      first.push(performance.now() - started);
+      await first.timeAsync(async () => (await libraries.server(id)).library().search(sharedQueries[i % sharedQueries.length]!, { limit: 5 }));
       if (i % 25 === 0) rssMax = Math.max(rssMax, mb(process.memoryUsage().rss));
       if ((i + 1) % 250 === 0) log(`${i + 1}/${servers} servers used`);
     }
@@ -108,8 +141,8 @@ export async function runTeamsBench(options: TeamsOptions = {}): Promise<TeamsRe
 
     // Searches and keystrokes in loaded servers: queries on shared text and on each server's own.
     const loaded = guildIds.filter((id) => libraries.isLoaded(id));
-    const searchTimes: number[] = [];
-    const keyTimes: number[] = [];
+    const searches = new Timer();
+    const keys = new Timer();
     for (let n = 0; n < 2000; n++) {
       const server = await libraries.server(loaded[Math.floor(rand() * loaded.length)]!);
       const view: Library = server.library();
@@ -118,17 +151,15 @@ export async function runTeamsBench(options: TeamsOptions = {}): Promise<TeamsRe
         own.length && rand() < 0.5
           ? ownQuery(own[Math.floor(rand() * own.length)]!, rand)
           : sharedQueries[Math.floor(rand() * sharedQueries.length)]!;
-      const t0 = performance.now();
-      view.search(query, { limit: 5 });
-      searchTimes.push(performance.now() - t0);
+      searches.time(() => view.search(query, { limit: 5 }));
       if (n % 4 === 0) {
         // Each keystroke of the query's first two words in /quote, and a document name in /search.
         const typed = query.split(' ').slice(0, 2).join(' ');
         for (let k = 1; k <= typed.length; k++) {
-          const t1 = performance.now();
-          citationChoices(view, typed.slice(0, k));
-          documentChoices(view, typed.slice(0, Math.min(k, 6)));
-          keyTimes.push(performance.now() - t1);
+          keys.time(() => {
+            citationChoices(view, typed.slice(0, k));
+            documentChoices(view, typed.slice(0, Math.min(k, 6)));
+          });
         }
       }
     }
@@ -138,9 +169,9 @@ export async function runTeamsBench(options: TeamsOptions = {}): Promise<TeamsRe
       servers,
       perServer,
       budgetMb,
-      firstCommand: percentiles(first),
-      search: percentiles(searchTimes),
-      autocomplete: percentiles(keyTimes),
+      firstCommand: first.result(),
+      search: searches.result(),
+      autocomplete: keys.result(),
       rssMaxMb: Math.round(rssMax),
       loadedAtEnd: loaded.length,
       rssPerServerMb,
@@ -172,11 +203,12 @@ function ownQuery(doc: Doc, rand: () => number): string {
 }
 
 export function formatTeamsReport(r: TeamsReport, ms: (v: number) => string): string {
+  const t = (x: Timed) => `p50 ${ms(x.wall.p50)} ms · p99 ${ms(x.wall.p99)} ms · max ${ms(x.wall.max)} ms (CPU time p50 ${ms(x.cpu.p50)} · p99 ${ms(x.cpu.p99)} · max ${ms(x.cpu.max)})`;
   return [
     `shared library: ${r.shared.documents} documents, ${r.shared.points} points (RSS ${r.shared.rssMb} MB); ${r.servers} servers × ${r.perServer} documents of their own; TEAM_MEMORY_MB ${r.budgetMb}`,
-    `  first command in a server (its library loaded on demand, then a search): p50 ${ms(r.firstCommand.p50)} ms · p99 ${ms(r.firstCommand.p99)} ms · max ${ms(r.firstCommand.max)} ms`,
-    `  search in loaded servers: p50 ${ms(r.search.p50)} ms · p99 ${ms(r.search.p99)} ms · max ${ms(r.search.max)} ms`,
-    `  autocomplete keystrokes (/quote citation + /search document): p50 ${ms(r.autocomplete.p50)} ms · p99 ${ms(r.autocomplete.p99)} ms · max ${ms(r.autocomplete.max)} ms`,
+    `  first command in a server (its library loaded on demand, then a search): ${t(r.firstCommand)}`,
+    `  search in loaded servers: ${t(r.search)}`,
+    `  autocomplete keystrokes (/quote citation + /search document): ${t(r.autocomplete)}`,
     `  RSS with all ${r.servers} servers used in turn: max ${r.rssMaxMb} MB; ${r.loadedAtEnd} loaded at the end (the budget unloads the rest)`,
     `  RSS per loaded server: ${r.rssPerServerMb.toFixed(1)} MB measured (budget estimate ${r.estimatePerServerMb.toFixed(1)} MB)`,
   ].join('\n');
@@ -184,10 +216,10 @@ export function formatTeamsReport(r: TeamsReport, ms: (v: number) => string): st
 
 export function teamsTargets(r: TeamsReport, ms: (v: number) => string): [string, boolean, string][] {
   return [
-    ['teams: search p50 ≤ 3 ms in any loaded server', r.search.p50 <= 3, ms(r.search.p50)],
-    ['teams: search p99 ≤ 10 ms', r.search.p99 <= 10, ms(r.search.p99)],
-    ['teams: autocomplete p99 ≤ 30 ms', r.autocomplete.p99 <= 30, ms(r.autocomplete.p99)],
-    ['teams: first command ≤ 300 ms (library loaded on demand)', r.firstCommand.max <= 300, `max ${ms(r.firstCommand.max)}, p99 ${ms(r.firstCommand.p99)}`],
+    ['teams: search p50 ≤ 3 ms in any loaded server', r.search.wall.p50 <= 3, ms(r.search.wall.p50)],
+    ['teams: search p99 ≤ 10 ms', r.search.wall.p99 <= 10, ms(r.search.wall.p99)],
+    ['teams: autocomplete p99 ≤ 30 ms', r.autocomplete.wall.p99 <= 30, ms(r.autocomplete.wall.p99)],
+    ['teams: first command ≤ 300 ms (library loaded on demand)', r.firstCommand.wall.max <= 300, `max ${ms(r.firstCommand.wall.max)}, p99 ${ms(r.firstCommand.wall.p99)}`],
     ['teams: RSS < 1.5 GB with every server used in turn', r.rssMaxMb < 1536, `${r.rssMaxMb} MB`],
   ];
 }

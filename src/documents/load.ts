@@ -16,11 +16,11 @@ export interface LoadOptions {
   maxBytes?: number;
   /**
    * Load one server's library (`DATA_DIR/guilds/<id>/`) instead of the shared
-   * one; its documents carry `guild` and never take a slug in `reserved`.
+   * one; its documents carry `guild` and never take a `reserved` slug.
    */
   guild?: string;
   /** Slugs already taken (the shared library's, when loading a server's). */
-  reserved?: ReadonlySet<string>;
+  reserved?: (slug: string) => boolean;
 }
 
 /** Servers' own libraries live in `DATA_DIR/guilds/<guildId>/`; everything else under DATA_DIR is shared. */
@@ -193,10 +193,11 @@ async function pdfText(relPath: string, bytes: Buffer, maxBytes: number): Promis
  * another file wants as its own slug). Adding a file can therefore renumber a
  * derived slug; a front-matter `slug` is the way to pin a citation for good.
  */
-export function assignUniqueSlugs(files: readonly ParsedDocument[], logger?: WarnLogger, reserved: ReadonlySet<string> = new Set()): Doc[] {
+export function assignUniqueSlugs(files: readonly ParsedDocument[], logger?: WarnLogger, reserved: (slug: string) => boolean = () => false): Doc[] {
   const sorted = [...files].sort((a, b) => byPath(a.doc.path, b.doc.path));
   const wanted = new Set(sorted.map((f) => f.doc.slug));
-  const taken = new Set<string>(reserved);
+  const used = new Set<string>();
+  const taken = { has: (slug: string) => used.has(slug) || reserved(slug), add: (slug: string) => used.add(slug) };
   const result = new Map<ParsedDocument, Doc>();
 
   for (const group of [sorted.filter((f) => f.slugPinned), sorted.filter((f) => !f.slugPinned)]) {

@@ -34,41 +34,97 @@ interface Located {
   end: number;
 }
 
-/** Where every point sits in the segments: derived from them, never stored. */
-interface Layout {
-  paragraphOf: Int32Array;
-  paraSeg: Int16Array;
-  paraFirst: Int32Array;
-  paraEnd: Int32Array;
-  docRanges: Map<number, [number, number]>[];
-  live: number;
+/**
+ * Where every point sits in the segments: derived from them, never stored.
+ * Point ids `from` and up are laid out here; lower ones by `parent`, the
+ * layout of the index this one was derived from by additions. A derived
+ * index (a new document, a server's view of the shared library) then costs
+ * the size of what it added, not of the whole library.
+ */
+class Layout {
+  constructor(
+    /** Per point id − from: the paragraph point it belongs to (itself for paragraphs). */
+    private readonly paragraphOf: Int32Array,
+    /** Per paragraph id − from: where its sentences sit (segment, local range). */
+    private readonly paraSeg: Int16Array,
+    private readonly paraFirst: Int32Array,
+    private readonly paraEnd: Int32Array,
+    /** Per segment: each document ordinal's sentence range. */
+    readonly docRanges: readonly Map<number, [number, number]>[],
+    /** Live sentences. */
+    readonly live: number,
+    private readonly from = 0,
+    private readonly parent?: Layout,
+  ) {}
+
+  /** Layers above a flat layout: bounded, since merging deltas lays everything out afresh. */
+  get depth(): number {
+    return this.parent ? this.parent.depth + 1 : 0;
+  }
+
+  paragraphIdOf(id: number): number {
+    return id < this.from ? this.parent!.paragraphIdOf(id) : this.paragraphOf[id - this.from]!;
+  }
+
+  locate(para: number): Located | undefined {
+    if (para < this.from) return this.parent!.locate(para);
+    const seg = this.paraSeg[para - this.from]!;
+    return seg < 0 ? undefined : { seg, first: this.paraFirst[para - this.from]!, end: this.paraEnd[para - this.from]! };
+  }
+
+  /** This layout plus `segment` (index `si`), which holds only points from `from` to `n` − 1 (its live count still to be set). */
+  extend(n: number, from: number, si: number, segment: Segment): Layout {
+    const tail = finish(layOut(n, [segment], new Set(), from, si));
+    return new Layout(tail.paragraphOf, tail.paraSeg, tail.paraFirst, tail.paraEnd, [...this.docRanges, ...tail.docRanges], 0, from, this);
+  }
+
+  withLive(live: number): Layout {
+    return new Layout(this.paragraphOf, this.paraSeg, this.paraFirst, this.paraEnd, this.docRanges, live, this.from, this.parent);
+  }
 }
 
-/** Computes a Layout, yielding every few thousand sentences so a caller may pause between steps. */
-function* layOut(n: number, segments: readonly Segment[], removed: ReadonlySet<number>): Generator<void, Layout> {
-  const paragraphOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) paragraphOf[i] = i;
-  const paraSeg = new Int16Array(n).fill(-1);
-  const paraFirst = new Int32Array(n);
-  const paraEnd = new Int32Array(n);
+/** Sentences in the segments less those of removed documents. */
+function liveSentences(segments: readonly Segment[], docRanges: readonly Map<number, [number, number]>[], removed: ReadonlySet<number>): number {
+  let live = segments.reduce((n, seg) => n + seg.sentences, 0);
+  for (const ord of removed) {
+    for (const ranges of docRanges) {
+      const r = ranges.get(ord);
+      if (r) live -= r[1] - r[0];
+    }
+  }
+  return live;
+}
+
+/**
+ * Lays out point ids `from`…`n` − 1 over `segments` (numbered from `firstSeg`),
+ * yielding every few thousand sentences so a caller may pause between steps.
+ */
+function* layOut(n: number, segments: readonly Segment[], removed: ReadonlySet<number>, from = 0, firstSeg = 0): Generator<void, Layout> {
+  const paragraphOf = new Int32Array(n - from);
+  for (let i = 0; i < n - from; i++) paragraphOf[i] = from + i;
+  const paraSeg = new Int16Array(n - from).fill(-1);
+  const paraFirst = new Int32Array(n - from);
+  const paraEnd = new Int32Array(n - from);
   const docRanges: Map<number, [number, number]>[] = [];
   let live = 0;
-  for (let si = 0; si < segments.length; si++) {
-    const { sentenceIds, sentencePara, sentenceDoc } = segments[si]!.data;
+  for (let k = 0; k < segments.length; k++) {
+    const si = firstSeg + k;
+    const { sentenceIds, sentencePara, sentenceDoc } = segments[k]!.data;
     const ranges = new Map<number, [number, number]>();
     // A document's sentences are contiguous in a segment: track the current range rather than look it up per sentence.
     let range: [number, number] | undefined;
     let rangeDoc = -1;
     for (let s = 0; s < sentenceIds.length; s++) {
       if (s % 8192 === 8191) yield;
-      const id = sentenceIds[s]!;
+      const id = sentenceIds[s]! - from;
       const para = sentencePara[s]!;
+      const p = para - from;
       paragraphOf[id] = para;
-      if (paraSeg[para] !== si) {
-        paraSeg[para] = si;
-        paraFirst[para] = s;
+      if (paraSeg[p] !== si) {
+        paraSeg[p] = si;
+        paraFirst[p] = s;
       }
-      paraEnd[para] = s + 1;
+      paraEnd[p] = s + 1;
       const d = sentenceDoc[s]!;
       if (d !== rangeDoc) {
         rangeDoc = d;
@@ -80,7 +136,46 @@ function* layOut(n: number, segments: readonly Segment[], removed: ReadonlySet<n
     }
     docRanges.push(ranges);
   }
-  return { paragraphOf, paraSeg, paraFirst, paraEnd, docRanges, live };
+  return new Layout(paragraphOf, paraSeg, paraFirst, paraEnd, docRanges, live, from);
+}
+
+/** Layers a derived index's layout may stack before it is laid out afresh. */
+const MAX_LAYOUT_DEPTH = 8;
+
+/**
+ * Per-segment scratch for the candidate stage. Searches run one at a time on
+ * the event loop and every mark is stamped per query, so indexes sharing a
+ * segment (the shared library and each server's view of it) share its scratch
+ * rather than each allocating arrays the size of the library.
+ */
+const scratchBySegment = new WeakMap<Segment, Scratch>();
+
+function scratchOf(seg: Segment): Scratch {
+  let sc = scratchBySegment.get(seg);
+  if (!sc) {
+    sc = {
+      acc: new Float64Array(seg.sentences),
+      mark: new Int32Array(seg.sentences),
+      seen: new Int32Array(seg.sentences),
+      stamp: 0,
+      termStamp: new Int32Array(seg.data.terms.length),
+      termSlot: new Int32Array(seg.data.terms.length),
+      touched: new Int32Array(seg.sentences),
+    };
+    scratchBySegment.set(seg, sc);
+  }
+  return sc;
+}
+
+type Pool = { seg: Int32Array; s: Int32Array; score: Float64Array; id: Int32Array; work: Float64Array };
+/** The candidate pool, likewise one for all indexes, grown to the largest library searched. */
+let sharedPool: Pool | undefined;
+
+function poolFor(sentences: number): Pool {
+  if (!sharedPool || sharedPool.seg.length < sentences) {
+    sharedPool = { seg: new Int32Array(sentences), s: new Int32Array(sentences), score: new Float64Array(sentences), id: new Int32Array(sentences), work: new Float64Array(sentences) };
+  }
+  return sharedPool;
 }
 
 function finish<T>(steps: Generator<void, T>): T {
@@ -97,16 +192,8 @@ function finish<T>(steps: Generator<void, T>): T {
  */
 export class SegmentedIndex {
   readonly lexicon: Lexicon;
-  /** Per point id: the paragraph point it belongs to (itself for paragraphs). */
-  private readonly paragraphOf: Int32Array;
-  /** Per paragraph point id: where its sentences sit (segment, local range). */
-  private readonly paraSeg: Int16Array;
-  private readonly paraFirst: Int32Array;
-  private readonly paraEnd: Int32Array;
-  private readonly docRanges: Map<number, [number, number]>[];
-  private readonly scratch: Scratch[];
+  private readonly layout: Layout;
   private readonly sentenceTotal: number;
-  private pool: { seg: Int32Array; s: Int32Array; score: Float64Array; id: Int32Array; work: Float64Array } | undefined;
 
   constructor(
     /** Every point ever indexed here, by id (removed documents' points stay, tombstoned). */
@@ -119,22 +206,8 @@ export class SegmentedIndex {
     /** Computed beforehand in slices (see restore); computed here in one go otherwise. */
     layout: Layout = finish(layOut(points.length, segments, removed)),
   ) {
-    this.paragraphOf = layout.paragraphOf;
-    this.paraSeg = layout.paraSeg;
-    this.paraFirst = layout.paraFirst;
-    this.paraEnd = layout.paraEnd;
-    this.docRanges = layout.docRanges;
-    const live = layout.live;
-    this.scratch = segments.map((seg) => ({
-      acc: new Float64Array(seg.sentences),
-      mark: new Int32Array(seg.sentences),
-      seen: new Int32Array(seg.sentences),
-      stamp: 0,
-      termStamp: new Int32Array(seg.data.terms.length),
-      termSlot: new Int32Array(seg.data.terms.length),
-      touched: new Int32Array(seg.sentences),
-    }));
-    this.lexicon = new Lexicon(segments, removedDf, live);
+    this.layout = layout;
+    this.lexicon = new Lexicon(segments, removedDf, layout.live);
     this.sentenceTotal = segments.reduce((n, seg) => n + seg.sentences, 0);
   }
 
@@ -183,7 +256,8 @@ export class SegmentedIndex {
     let segments = [...this.segments];
     if (added.length > 0) segments.push(Segment.build(added, (slug) => ordinals.get(slug)!));
     const points = added.length > 0 ? this.points.concat(added) : this.points;
-    if (segments.length > 1 + MAX_DELTAS) {
+    const merge = segments.length > 1 + MAX_DELTAS;
+    if (merge) {
       // Merge the deltas, dropping removed documents' sentences for good.
       const deltaPoints: Point[] = [];
       const ords = new Map<string, number>();
@@ -203,8 +277,15 @@ export class SegmentedIndex {
       segments = [segments[0]!];
       if (deltaPoints.length > 0) segments.push(Segment.build(deltaPoints, (slug) => ords.get(slug)!));
     }
-    const index = new SegmentedIndex(points, segments, slugs, removed);
-    return new SegmentedIndex(points, segments, slugs, removed, index.removedFrequencies());
+    // Unless the deltas were merged, this index's layout is this one's plus the added segment's.
+    let layout: Layout;
+    if (merge || this.layout.depth >= MAX_LAYOUT_DEPTH) layout = finish(layOut(points.length, segments, removed));
+    else {
+      const grown = added.length > 0 ? this.layout.extend(points.length, this.points.length, segments.length - 1, segments.at(-1)!) : this.layout;
+      layout = grown.withLive(liveSentences(segments, grown.docRanges, removed));
+    }
+    const index = new SegmentedIndex(points, segments, slugs, removed, new Map(), layout);
+    return new SegmentedIndex(points, segments, slugs, removed, index.removedFrequencies(), layout);
   }
 
   /** Per term: how many sentences of removed documents contain it (they still sit in postings). */
@@ -214,7 +295,7 @@ export class SegmentedIndex {
       const { tokStart, tokens, terms } = seg.data;
       const seen = new Int32Array(terms.length).fill(-1);
       for (const ord of this.removed) {
-        const r = this.docRanges[si]!.get(ord);
+        const r = this.layout.docRanges[si]!.get(ord);
         if (!r) continue;
         for (let s = r[0]; s < r[1]; s++) {
           for (let k = tokStart[s]!; k < tokStart[s + 1]!; k++) {
@@ -237,12 +318,12 @@ export class SegmentedIndex {
    */
   isLive(point: Point): boolean {
     if (this.removed.size === 0) return true;
-    const loc = this.locate(this.paragraphOf[point.id]!);
+    const loc = this.layout.locate(this.layout.paragraphIdOf(point.id));
     return loc !== undefined && !this.removed.has(this.segments[loc.seg]!.data.sentenceDoc[loc.first]!);
   }
 
   paragraphIdOf(id: number): number {
-    return this.paragraphOf[id]!;
+    return this.layout.paragraphIdOf(id);
   }
 
   /** How many live sentences contain every one of these words exactly. */
@@ -290,18 +371,12 @@ export class SegmentedIndex {
     const order = [...content.filter((i) => !common.has(i)), ...content.filter((i) => common.has(i))];
 
     // The pool lives in typed arrays sized to the library: a one-word query can touch most sentences.
-    const pool = (this.pool ??= {
-      seg: new Int32Array(this.sentenceTotal),
-      s: new Int32Array(this.sentenceTotal),
-      score: new Float64Array(this.sentenceTotal),
-      id: new Int32Array(this.sentenceTotal),
-      work: new Float64Array(this.sentenceTotal),
-    });
+    const pool = poolFor(this.sentenceTotal);
     let size = 0;
     const perSeg: Matcher[] = [];
     this.segments.forEach((seg, si) => {
       const { postStart, postings, sentenceDoc, sentenceIds } = seg.data;
-      const sc = this.scratch[si]!;
+      const sc = scratchOf(seg);
       const touched = sc.touched;
       let touchedCount = 0;
       sc.stamp++;
@@ -380,8 +455,8 @@ export class SegmentedIndex {
     const done = new Set<number>();
     for (const c of scored.slice(0, CANDIDATES)) {
       out.push({ id: c.id, score: c.score, coverage: c.coverage });
-      const para = this.paragraphOf[c.id]!;
-      const loc = this.locate(para);
+      const para = this.layout.paragraphIdOf(c.id);
+      const loc = this.layout.locate(para);
       if (!loc || para === c.id || done.has(para)) continue;
       done.add(para);
       const { tokStart } = this.segments[loc.seg]!.data;
@@ -392,10 +467,6 @@ export class SegmentedIndex {
     return out;
   }
 
-  private locate(para: number): Located | undefined {
-    const seg = this.paraSeg[para]!;
-    return seg < 0 ? undefined : { seg, first: this.paraFirst[para]!, end: this.paraEnd[para]! };
-  }
 }
 
 interface Scratch {

@@ -94,7 +94,7 @@ export class Libraries implements LibraryScopes {
     const { docs, skipped } = await loadDocuments(settings.dataDir, {
       guild: guildId,
       // A server's document never takes a slug the shared library uses.
-      reserved: new Set(shared.docs.map((d) => d.slug)),
+      reserved: (slug) => shared.doc(slug) !== undefined,
       maxBytes: settings.maxBytes,
       logger,
     });

@@ -26,8 +26,8 @@ export interface LibraryScopes {
   scope(guildId: string | null): LibraryScope | Promise<LibraryScope>;
 }
 
-/** Rough bytes a server's view costs beyond the shared library, per point it spans (index layout and scratch arrays, maps). */
-const BYTES_PER_VIEW_POINT = 48;
+/** Rough bytes a server's view costs beyond the shared library, per point it spans (its point list; the shared index, layout and scratch are not copied). */
+const BYTES_PER_VIEW_POINT = 12;
 /** Per character of the server's own text (the text, its points, its small index). */
 const BYTES_PER_OWN_CHAR = 8;
 
