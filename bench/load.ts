@@ -8,23 +8,29 @@
  *
  * `runLoadBench` is exported for bench/run.ts.
  */
-import { oneLibrary } from '../src/tenancy/scope.js';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startService } from '../src/discord/service.js';
+import { LibraryManager } from '../src/ingest/manager.js';
 import { loadCommands } from '../src/interactions/registry.js';
 import { GENERIC_ERROR } from '../src/interactions/run.js';
 import { Library } from '../src/library.js';
 import { Lifecycle } from '../src/lifecycle/index.js';
 import { silentLogger } from '../src/log.js';
+import { Libraries } from '../src/tenancy/libraries.js';
+import { oneLibrary } from '../src/tenancy/scope.js';
 import type { Doc } from '../src/types.js';
 import { startFakeDiscord } from '../test/fake-discord/server.js';
 import { registerCommands } from '../test/helpers/bot.js';
 import { DEFAULT_CORPUS, loadCorpus } from './corpus.js';
 import { seededRandom } from '../src/random.js';
 import { generateQueries } from './queries.js';
+import { writeServerFolders } from './teams.js';
 
 export interface LoadOptions {
   documents?: number;
@@ -35,10 +41,19 @@ export interface LoadOptions {
   seed?: number;
   /** Off by default: the point is to measure the work, and the limits would turn most of it away. */
   cooldowns?: boolean;
+  /**
+   * Spread the interactions over this many servers, each with `perServer`
+   * documents of its own (its library loaded on its first interaction);
+   * 0: one library for every interaction.
+   */
+  servers?: number;
+  perServer?: number;
   log?: (line: string) => void;
 }
 
 export interface LoadReport {
+  /** Servers the interactions came from (0: one library for all). */
+  servers: number;
   documents: number;
   points: number;
   interactions: number;
@@ -104,26 +119,34 @@ const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 export async function runLoadBench(options: LoadOptions = {}): Promise<LoadReport> {
   const {
-    documents = 10_000, interactions = 2_000, users = 50, concurrency = 50, corpus = DEFAULT_CORPUS, seed = 7, cooldowns = false, log = () => {},
+    documents = 10_000, interactions = 2_000, users = 50, concurrency = 50, corpus = DEFAULT_CORPUS, seed = 7, cooldowns = false, servers = 0, perServer = 20, log = () => {},
   } = options;
   log(`building a ${documents}-document library…`);
   const library = new Library(await buildDocs(documents, corpus, seed));
   log(`${library.docs.length} documents, ${library.points.length} points, ${library.topics.length} topics`);
 
   const fake = await startFakeDiscord({ token: 'fake-bot-token-for-dossier-load' });
+  // Each server with its own folder of documents drawn from the library; the shared library is the one above.
+  const guilds = Array.from({ length: servers }, (_, i) => fake.addGuild(`Team ${i + 1}`));
+  const dataDir = servers ? await mkdtemp(path.join(os.tmpdir(), 'dossier-load-')) : undefined;
+  if (dataDir) await writeServerFolders(dataDir, guilds.map((g) => g.guildId), library.docs, perServer, seed);
+  const libraries = dataDir
+    ? new Libraries(new LibraryManager(library), { settings: { dataDir, maxBytes: 10 * 1024 * 1024, allowPrivateUrls: false } })
+    : oneLibrary(() => library);
   const commands = await loadCommands();
   const lifecycle = new Lifecycle();
   const { bot } = await startService({
     config: { apiUrl: fake.apiUrl, cooldowns: cooldowns ? { userSeconds: 3, guildPerMinute: 60 } : { userSeconds: 0, guildPerMinute: 0 } },
     token: fake.token,
     getLibrary: () => library,
-    libraries: oneLibrary(() => library),
+    libraries,
     commands,
     logger: silentLogger,
     lifecycle,
   });
   await bot.ready;
   await registerCommands(fake);
+  for (const g of guilds) await registerCommands(fake, g.guildId);
 
   const rand = seededRandom(seed + 1);
   const userIds = Array.from({ length: users }, (_, i) => fake.addUser(undefined, `analyst${i}`));
@@ -140,7 +163,8 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
 
   /** One interaction; resolves to its ack latency or throws with what went wrong. */
   async function one(kind: Kind, userId: string): Promise<number> {
-    const ctx = { userId, timeoutMs: 20_000 };
+    const guild = guilds.length ? pick(guilds) : undefined;
+    const ctx = { userId, timeoutMs: 20_000, ...(guild ? { guildId: guild.guildId, channelId: guild.channelId } : {}) };
     if (kind === 'autocomplete') {
       const which = rand();
       const started = performance.now();
@@ -205,9 +229,11 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
 
   await lifecycle.shutdown(silentLogger, 5_000);
   await fake.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 
   const sorted = [...acks].sort((a, b) => a - b);
   return {
+    servers,
     documents: library.docs.length,
     points: library.points.length,
     interactions,
@@ -225,7 +251,7 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
 
 export function formatLoadReport(r: LoadReport): string {
   return [
-    `load: ${r.interactions} interactions against ${r.documents} documents (${r.points} points) in ${r.wallSeconds} s`,
+    `load: ${r.interactions} interactions against ${r.documents} documents (${r.points} points)${r.servers ? ` from ${r.servers} servers, each with its own documents` : ''} in ${r.wallSeconds} s`,
     `  mix: ${Object.entries(r.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     `  ack latency ms: p50 ${r.ackMs.p50} · p95 ${r.ackMs.p95} · p99 ${r.ackMs.p99} · max ${r.ackMs.max}; later than 3 s: ${r.lateAcks}`,
     `  event loop blocked ms: p99 ${r.loopDelayMs.p99} · max ${r.loopDelayMs.max}`,
@@ -238,13 +264,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
     options: {
       documents: { type: 'string' }, interactions: { type: 'string' }, users: { type: 'string' },
-      concurrency: { type: 'string' }, corpus: { type: 'string' }, cooldowns: { type: 'boolean' },
+      concurrency: { type: 'string' }, corpus: { type: 'string' }, cooldowns: { type: 'boolean' }, servers: { type: 'string' },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   const report = await runLoadBench({
     documents: num(values.documents), interactions: num(values.interactions), users: num(values.users),
-    concurrency: num(values.concurrency), corpus: values.corpus, cooldowns: values.cooldowns,
+    concurrency: num(values.concurrency), corpus: values.corpus, cooldowns: values.cooldowns, servers: num(values.servers),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${formatLoadReport(report)}\n`);

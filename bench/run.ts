@@ -23,6 +23,7 @@ import { PLAIN_FUSE_OPTIONS, runDossier, runFuse, type EngineResult } from './se
 import { evaluateSummaries, type SummaryEvaluation } from './summary-eval.js';
 import { formatLoadReport, runLoadBench, type LoadReport } from './load.js';
 import { formatLongLinesReport, runLongLinesBench } from './long-lines.js';
+import { formatTeamsReport, runTeamsBench, teamsTargets } from './teams.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -205,6 +206,18 @@ if (!args['skip-load']) {
   log();
 }
 
+// ---------------------------------------------------------------- many teams on one bot (issue 10)
+log(`Teams: the corpus as the shared library, ${quick ? 100 : 1000} servers with 20 documents of their own each (bench/teams.ts):`);
+const teams = await runTeamsBench({ corpus: corpusDir, servers: quick ? 100 : 1000, seed });
+log(formatTeamsReport(teams, ms));
+let teamsLoad: LoadReport | undefined;
+if (!args['skip-load']) {
+  log(quick ? 'Load test over 20 servers (quick: 2,000 documents, 500 interactions):' : 'Load test over 100 servers, each with 20 documents of its own: 2,000 interactions from 50 users, 10,000 shared documents:');
+  teamsLoad = await runLoadBench({ corpus: corpusDir, servers: quick ? 20 : 100, ...(quick ? { documents: 2000, interactions: 500 } : {}) });
+  log(formatLoadReport(teamsLoad));
+}
+log();
+
 // ---------------------------------------------------------------- targets
 const full = rows.find((r) => r.target === 'full')!.dossier;
 const checks: [string, boolean, string][] = [
@@ -235,12 +248,19 @@ const checks: [string, boolean, string][] = [
         ['load: no ack later than 3 s', load.lateAcks === 0, `${load.lateAcks} late`],
       ] as [string, boolean, string][])
     : []),
+  ...teamsTargets(teams, ms),
+  ...(teamsLoad
+    ? ([
+        ['teams load: zero failed interactions', teamsLoad.failed === 0, String(teamsLoad.failed)],
+        ['teams load: no ack later than 3 s', teamsLoad.lateAcks === 0, `${teamsLoad.lateAcks} late`],
+      ] as [string, boolean, string][])
+    : []),
 ];
 log('Targets (full corpus):');
 for (const [name, ok, value] of checks) log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
 
 if (args.json) {
-  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, longLines, load, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
+  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, longLines, load, teams, teamsLoad, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
   await writeFile(path.resolve(args.json), `${JSON.stringify(out, null, 2)}\n`);
   log(`\nfigures written to ${path.resolve(args.json)}`);
 }
