@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDocuments } from '../../src/documents/load.js';
+import { startLibraryServices } from '../../src/ingest/index.js';
 import { LibraryManager } from '../../src/ingest/manager.js';
 import { Library } from '../../src/library.js';
 import { seededRandom } from '../../src/random.js';
@@ -187,6 +188,34 @@ describe('a server’s answers equal a single library of shared + its documents'
     });
   }
 });
+
+describe('files dropped by hand', () => {
+  it('GIVEN a file dropped into a loaded server’s folder THEN that server sees it and no other library does; removed, it goes', async () => {
+    const services = await startLibraryServices(await Library.load(dir), { dataDir: dir, maxBytes: 1024 * 1024, allowPrivateUrls: false }, { watch: true });
+    try {
+      const a = await services.libraries.server(A);
+      const b = await services.libraries.server(B);
+      // chokidar needs a moment to attach before it can report anything.
+      await new Promise((r) => setTimeout(r, 200));
+      await put(`guilds/${A}/dropped.md`, '# Dropped\n\nA field note on vanadium.\n');
+      await until(() => a.library().doc('dropped') !== undefined, 'the dropped file reaches server A');
+      expect(a.library().doc('dropped')!.guild).toBe(A);
+      expect(b.library().search('vanadium', { limit: 3 }).hits).toEqual([]);
+      expect(services.manager.current().doc('dropped')).toBeUndefined();
+      await rm(path.join(dir, 'guilds', A, 'dropped.md'));
+      await until(() => a.library().doc('dropped') === undefined, 'the removed file leaves server A');
+    } finally {
+      await services.watcher?.close();
+    }
+  });
+});
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 50) {
+    if (waited > 15_000) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('documents added from Discord before per-server libraries', () => {
   it('GIVEN ingested/ files THEN those naming their server move to its folder, Discord ones without stay shared and are listed, CLI ones are left alone', async () => {
