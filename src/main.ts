@@ -21,7 +21,7 @@ import { installProcessHooks } from './lifecycle/process.js';
 import { createLogger } from './log.js';
 import { databaseReady } from './observability/checks.js';
 import { openLibrary } from './store/build.js';
-import { recordDigest } from './observability/metrics.js';
+import { recordDigest, trackServerLibraries } from './observability/metrics.js';
 
 const CONSOLE_BANNER = `Dossier local console: no DISCORD_TOKEN is set, so the slash commands answer here instead.
 Type /help, or try: /search american hegemny · /quote putin-sharif-sco#p3.s2 context:1 · /topics · /summary
@@ -153,6 +153,7 @@ async function main(): Promise<void> {
   });
   lifecycle.onClose({ name: 'digest-scheduler', close: () => digest.scheduler.stop() });
   services.digest = digest.service;
+  trackServerLibraries(() => ready.libraries.stats());
   // Set last: this opens the gate.
   started = ready;
   logger.info({ documents: library.docs.length }, 'library ready: answering commands');

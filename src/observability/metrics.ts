@@ -52,6 +52,24 @@ new Gauge({
   },
 });
 
+let serversSource: (() => { loaded: number; bytes: number }) | undefined;
+new Gauge({
+  name: 'dossier_server_libraries_loaded',
+  help: 'Servers whose own library is loaded (the rest load on their next command).',
+  registers: [registry],
+  collect() {
+    if (serversSource) this.set(serversSource().loaded);
+  },
+});
+new Gauge({
+  name: 'dossier_server_libraries_bytes',
+  help: 'Estimated memory the loaded servers’ libraries hold beyond the shared one (kept under TEAM_MEMORY_MB).',
+  registers: [registry],
+  collect() {
+    if (serversSource) this.set(serversSource().bytes);
+  },
+});
+
 const digests = new Counter({
   name: 'dossier_digest_outcomes_total',
   help: 'Scheduled briefs, by outcome (posted, skipped, failed, …).',
@@ -77,6 +95,10 @@ export function recordSearch(seconds: number): void {
 
 export function trackIndexSize(size: () => { documents: number; points: number }): void {
   indexSource = size;
+}
+
+export function trackServerLibraries(stats: () => { loaded: number; bytes: number }): void {
+  serversSource = stats;
 }
 
 /** For the daily-brief scheduler: one call per scheduled run. */

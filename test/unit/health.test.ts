@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { databaseWritable } from '../../src/observability/checks.js';
 import { startHealthServer, type HealthServer } from '../../src/observability/health.js';
-import { recordDigest, recordInteraction } from '../../src/observability/metrics.js';
+import { recordDigest, recordInteraction, trackServerLibraries } from '../../src/observability/metrics.js';
 
 let cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -58,6 +58,7 @@ describe('health server', () => {
     const server = await serve();
     recordInteraction('quote', 'cooldown', 'command', 0.02);
     recordDigest('posted');
+    trackServerLibraries(() => ({ loaded: 7, bytes: 4096 }));
     const res = await fetch(`${server.url}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -65,6 +66,8 @@ describe('health server', () => {
     expect(text).toMatch(/^dossier_digest_outcomes_total\{outcome="posted"\} [1-9]/m);
     expect(text).toContain('# TYPE dossier_interaction_duration_seconds histogram');
     expect(text).toContain('dossier_process_resident_memory_bytes');
+    expect(text).toMatch(/^dossier_server_libraries_loaded 7$/m);
+    expect(text).toMatch(/^dossier_server_libraries_bytes 4096$/m);
   });
 
   it('GIVEN a writable SQLite file THEN the database check passes; read-only or closed, it fails', async () => {
