@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../log.js';
+import { plural } from '../replies/passages.js';
 import type { LibraryScope } from '../tenancy/scope.js';
 import type { CommandModule, CommandServices } from '../interactions/command.js';
 import { replyToText } from './render.js';
@@ -26,9 +27,9 @@ const SERVER_ID = /^\d{17,20}$/;
 /** Which library the console answers from. */
 export function describeScope(scope: LibraryScope): string {
   const library = scope.library();
-  if (scope.guildId === null) return `Answering from the shared library (${library.docs.length} documents). \`/guild <server id>\` answers as one server sees it.`;
+  if (scope.guildId === null) return `Answering from the shared library (${plural(library.docs.length, 'document')}). \`/guild <server id>\` answers as one server sees it.`;
   const own = library.docs.filter((d) => d.guild !== undefined).length;
-  return `Answering as server ${scope.guildId} sees the library: ${own} of its own documents and ${library.docs.length - own} shared. \`/guild\` alone goes back to the shared library.`;
+  return `Answering as server ${scope.guildId} sees the library: ${plural(own, 'document')} of its own and ${library.docs.length - own} shared. \`/guild\` alone goes back to the shared library.`;
 }
 
 /**
