@@ -5,7 +5,7 @@ import { SHARED_FORGET } from '../src/ingest/service.js';
 import { documentChoices } from '../src/interactions/autocomplete.js';
 import type { AutocompleteContext, CommandContext } from '../src/interactions/command.js';
 import { truncate } from '../src/replies/limits.js';
-import { code, escapeMarkdown } from '../src/replies/markdown.js';
+import { code, escapeMarkdown, plainText } from '../src/replies/markdown.js';
 import type { Reply } from '../src/replies/types.js';
 
 export const data = {
@@ -24,7 +24,7 @@ export function execute(ctx: CommandContext): Reply {
   // Refused now rather than after the confirmation: a server reads the shared library but never changes it.
   if (doc.guild !== service.place.guild) throw new RefusalError(SHARED_FORGET);
   return {
-    content: `Remove **${escapeMarkdown(truncate(doc.meta.title, 200))}** ${code(doc.slug)} from the library? Its file is deleted and its citations stop working.`,
+    content: `Remove **${plainText(truncate(doc.meta.title, 200))}** ${code(doc.slug)} from the library? Its file is deleted and its citations stop working.`,
     ephemeral: true,
     buttons: [{ type: 'action', label: 'Remove it', customId: `forget:${doc.slug}` }],
   };
@@ -39,5 +39,5 @@ export function autocomplete(ctx: AutocompleteContext) {
 export async function button(ctx: CommandContext, slug: string): Promise<Reply> {
   const service = requireLibraryEditor(ctx, 'remove documents');
   const doc = await service.forget(slug);
-  return { content: `🗑️ Removed **${escapeMarkdown(truncate(doc.meta.title, 200))}** ${code(doc.slug)} from the library.` };
+  return { content: `🗑️ Removed **${plainText(truncate(doc.meta.title, 200))}** ${code(doc.slug)} from the library.` };
 }

@@ -4,7 +4,7 @@ import { requireLibraryEditor } from '../src/ingest/access.js';
 import type { IngestResult, IngestSource } from '../src/ingest/service.js';
 import type { CommandContext } from '../src/interactions/command.js';
 import { LIMITS, truncate } from '../src/replies/limits.js';
-import { code, escapeMarkdown } from '../src/replies/markdown.js';
+import { code, escapeMarkdown, plainText } from '../src/replies/markdown.js';
 import { plural } from '../src/replies/passages.js';
 import type { Reply } from '../src/replies/types.js';
 
@@ -48,7 +48,7 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
 }
 
 function render(r: IngestResult): Reply {
-  const name = `**${escapeMarkdown(truncate(r.doc.meta.title, 200))}**`;
+  const name = `**${plainText(truncate(r.doc.meta.title, 200))}**`;
   if (r.status === 'duplicate') {
     return { content: `That document is already in the library: ${name} ${code(r.doc.slug)}. Nothing was added.`, ephemeral: true };
   }

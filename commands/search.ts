@@ -5,6 +5,7 @@ import type { AutocompleteContext, CommandContext } from '../src/interactions/co
 import type { Library } from '../src/library.js';
 import { LIMITS, fitBlocks } from '../src/replies/limits.js';
 import { escapeMarkdown } from '../src/replies/markdown.js';
+import { httpUrl } from '../src/text/plain.js';
 import { passage, plural } from '../src/replies/passages.js';
 import type { Reply, ReplyButton } from '../src/replies/types.js';
 import type { SearchResult } from '../src/store/types.js';
@@ -78,7 +79,8 @@ function render(library: Library, query: string, limit: number, document: string
   }
   const top = result.hits[0]!.point;
   if (top.kind === 'sentence') buttons.push({ type: 'action', label: 'Show paragraph', customId: `quote:${top.doc}#p${top.paragraph}` });
-  const source = library.doc(top.doc)?.meta.source;
+  // Only an absolute http(s) URL becomes a button (Discord would reject anything else, failing the whole reply).
+  const source = httpUrl(library.doc(top.doc)?.meta.source);
   if (source) buttons.push({ type: 'link', label: 'Open source', url: source });
   return { content: `${header}\n\n${body}`, buttons: buttons.slice(0, LIMITS.buttonsPerRow) };
 }

@@ -1,7 +1,7 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { CommandContext } from '../src/interactions/command.js';
 import { LIMITS, fitBlocks } from '../src/replies/limits.js';
-import { code, escapeMarkdown } from '../src/replies/markdown.js';
+import { code, plainText, sourceLink } from '../src/replies/markdown.js';
 import { plural } from '../src/replies/passages.js';
 import type { Reply } from '../src/replies/types.js';
 import type { Doc } from '../src/types.js';
@@ -18,7 +18,7 @@ export const data = {
 function added(doc: Doc): string {
   const meta = doc.meta;
   if (!meta.addedBy && !meta.addedAt) return '';
-  const who = meta.addedBy && doc.guild ? ` by ${escapeMarkdown(meta.addedBy.replace(/\s*\(\d{17,20}\)$/, '').slice(0, 40))}` : '';
+  const who = meta.addedBy && doc.guild ? ` by ${plainText(meta.addedBy.replace(/\s*\(\d{17,20}\)$/, '').slice(0, 40))}` : '';
   const time = meta.addedAt ? Date.parse(meta.addedAt) : NaN;
   // <t:…:R> renders in each reader's own time zone ("3 days ago").
   const when = Number.isNaN(time) ? '' : ` <t:${Math.floor(time / 1000)}:R>`;
@@ -35,9 +35,10 @@ export function execute(ctx: CommandContext): Reply {
   const header = `📚 ${plural(sources.length, 'document')}${own} · ${plural(points, 'point')}`;
   const lines = sources.map(({ doc, paragraphs, sentences }) => {
     // Angle brackets stop Discord from unfurling every link into a preview.
-    const link = doc.meta.source ? ` · [source](<${doc.meta.source}>)` : '';
+    const url = sourceLink(doc.meta.source);
+    const link = url ? ` · ${url}` : '';
     const mark = ctx.guildId && doc.guild === undefined ? ' · shared' : '';
-    return `- **${escapeMarkdown(doc.meta.title)}** ${code(doc.slug)}${mark} · ${plural(paragraphs, 'paragraph')}, ${plural(sentences, 'sentence')}${link}${added(doc)}`;
+    return `- **${plainText(doc.meta.title)}** ${code(doc.slug)}${mark} · ${plural(paragraphs, 'paragraph')}, ${plural(sentences, 'sentence')}${link}${added(doc)}`;
   });
   const body = fitBlocks(lines, LIMITS.content - header.length - 1, '\n', (n) => `-# …and ${plural(n, 'more document')}.`);
   return { content: `${header}\n${body}` };

@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationComma
 import { documentChoices } from '../src/interactions/autocomplete.js';
 import type { AutocompleteContext, CommandContext } from '../src/interactions/command.js';
 import { LIMITS, fitBlocks } from '../src/replies/limits.js';
-import { escapeMarkdown } from '../src/replies/markdown.js';
+import { escapeMarkdown, plainText } from '../src/replies/markdown.js';
 import { passage, plural } from '../src/replies/passages.js';
 import type { Reply } from '../src/replies/types.js';
 import { summaryLength } from '../src/summary/index.js';
@@ -33,7 +33,7 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
   // Whole-library summaries score every sentence: acknowledge first.
   await ctx.defer();
   const points = ctx.library.summary(doc?.slug, sentences);
-  const title = doc ? `*${escapeMarkdown(doc.meta.title)}*` : `the library (${plural(ctx.library.docs.length, 'document')})`;
+  const title = doc ? `*${plainText(doc.meta.title)}*` : `the library (${plural(ctx.library.docs.length, 'document')})`;
   if (points.length === 0) return { content: `${title} has no sentences long enough to summarise.` };
   const header = `📝 Summary of ${title} — ${plural(points.length, 'sentence')}, in source order`;
   const blocks = points.map((p) => passage(ctx.library, p, { title: !doc, maxChars: 500 }));

@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationComma
 import { documentChoices } from '../src/interactions/autocomplete.js';
 import type { AutocompleteContext, CommandContext } from '../src/interactions/command.js';
 import { LIMITS, fitBlocks } from '../src/replies/limits.js';
-import { escapeMarkdown } from '../src/replies/markdown.js';
+import { escapeMarkdown, plainText } from '../src/replies/markdown.js';
 import { plural } from '../src/replies/passages.js';
 import type { Reply } from '../src/replies/types.js';
 
@@ -17,7 +17,7 @@ export const data = {
 export function execute(ctx: CommandContext): Reply {
   const slug = ctx.options.string('document', { max: 100 });
   const topics = ctx.library.topicsFor(slug);
-  const scope = slug ? `*${escapeMarkdown(ctx.library.requireDoc(slug).meta.title)}*` : 'the library';
+  const scope = slug ? `*${plainText(ctx.library.requireDoc(slug).meta.title)}*` : 'the library';
   if (topics.length === 0) return { content: `No topics found in ${scope} yet.`, ephemeral: true };
   const header = `🗂️ ${plural(topics.length, 'topic')} in ${scope}`;
   const lines = topics.map((t) => {

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { Library } from '../library.js';
 import { LIMITS, fitBlocks, truncate } from '../replies/limits.js';
-import { blockQuote, code, escapeMarkdown, subtext } from '../replies/markdown.js';
+import { blockQuote, code, escapeMarkdown, plainText, sourceLink, subtext } from '../replies/markdown.js';
 import { plural } from '../replies/passages.js';
 import { summarize } from '../summary/index.js';
 import { findTopic } from '../topics/find.js';
@@ -236,11 +236,10 @@ export function longDate(date: LocalDate): string {
 }
 
 function docLink(d: { title: string; source?: string }): string {
-  const title = escapeMarkdown(truncate(d.title, 100));
-  if (!d.source) return title;
-  // <…> keeps Discord from unfurling every new document into an embed.
-  const url = d.source.replace(/[()<> ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `[${title}](<${url}>)`;
+  const title = plainText(truncate(d.title, 100));
+  // A plain <url> (not unfurled), never a masked link: a document's title must not label a link.
+  const url = sourceLink(d.source);
+  return url ? `${title} ${url}` : title;
 }
 
 export interface RenderOptions {

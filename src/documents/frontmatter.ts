@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DocumentError } from './errors.js';
 import { slugifyOrEmpty } from './slug.js';
+import { httpUrl } from '../text/plain.js';
 
 /** Front matter after validation; unknown keys are kept as parsed. */
 export type FrontMatter = {
@@ -49,19 +50,8 @@ const schema = z.looseObject({
       .transform((s) => slugifyOrEmpty(s))
       .refine((s) => s !== '', { error: 'must contain letters or digits' }),
   ),
-  source: optional(
-    z.string({ error: 'must be an http(s) URL' }).refine(
-      (s) => {
-        try {
-          const url = new URL(s.trim());
-          return url.protocol === 'http:' || url.protocol === 'https:';
-        } catch {
-          return false;
-        }
-      },
-      { error: 'must be an http(s) URL' },
-    ).transform((s) => s.trim()),
-  ),
+  // Anything but an absolute http(s) URL is dropped rather than refusing the whole document: it is only a link.
+  source: z.unknown().transform((v) => (typeof v === 'string' ? httpUrl(v) : undefined)),
   author: optional(text()),
   published: optional(
     z

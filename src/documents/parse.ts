@@ -5,6 +5,7 @@ import { splitParagraphs, splitSentences, toParagraphs } from '../text/segment.j
 import { parseFrontMatter, type FrontMatter } from './frontmatter.js';
 import { htmlToText } from './html.js';
 import { slugify } from './slug.js';
+import { oneLine } from '../text/plain.js';
 
 export const DOCUMENT_EXTENSIONS = ['.txt', '.md', '.html', '.htm'] as const;
 export type DocumentExt = (typeof DOCUMENT_EXTENSIONS)[number];
@@ -159,12 +160,16 @@ function baseName(path: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
-function buildMeta(data: FrontMatter, title: string): DocumentMeta {
-  const meta: DocumentMeta = { title, tags: data.tags ?? [] };
+/** Every field shown in replies is one line of plain text (see text/plain.ts); the title falls back to the file name. */
+function buildMeta(data: FrontMatter, title: string, fallbackTitle: string): DocumentMeta {
+  const tags = [...new Set((data.tags ?? []).map(oneLine).filter((t) => t !== ''))];
+  const meta: DocumentMeta = { title: oneLine(title) || oneLine(fallbackTitle) || 'Untitled', tags };
   if (data.source !== undefined) meta.source = data.source;
-  if (data.author !== undefined && data.author !== '') meta.author = data.author;
+  const author = oneLine(data.author ?? '');
+  if (author !== '') meta.author = author;
   if (data.published !== undefined) meta.published = data.published;
-  if (data.added_by !== undefined && data.added_by !== '') meta.addedBy = data.added_by;
+  const addedBy = oneLine(data.added_by ?? '');
+  if (addedBy !== '') meta.addedBy = addedBy;
   if (data.added_at !== undefined) meta.addedAt = data.added_at;
   if (data.hash !== undefined && data.hash !== '') meta.hash = data.hash;
   return meta;
@@ -195,7 +200,7 @@ export function parseDocumentDetailed(input: ParseInput): ParsedDocument {
   const doc: Doc = {
     slug: data.slug ?? slugify(baseName(input.path)),
     path: input.path,
-    meta: buildMeta(data, title),
+    meta: buildMeta(data, title, baseName(input.path)),
     paragraphs,
   };
   return { doc, slugPinned: data.slug !== undefined };

@@ -1,4 +1,5 @@
 import { fold } from '../text/normalize.js';
+import { oneLine } from '../text/plain.js';
 import type { Library } from '../library.js';
 import type { Doc } from '../types.js';
 import { LIMITS, truncate } from '../replies/limits.js';
@@ -59,7 +60,7 @@ function foldedNames<T>(items: readonly T[], keys: (item: T) => string[]): strin
 export function choice(name: string, value: string | number): Choice {
   return {
     // Only the start of a long passage can show: cut it before touching the rest.
-    name: truncate(name.slice(0, 4 * LIMITS.choiceName).replace(/\s+/g, ' ').trim() || String(value), LIMITS.choiceName),
+    name: truncate(oneLine(name.slice(0, 4 * LIMITS.choiceName)) || String(value), LIMITS.choiceName),
     value: typeof value === 'string' ? value.slice(0, LIMITS.choiceValue) : value,
   };
 }

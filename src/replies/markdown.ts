@@ -1,3 +1,4 @@
+import { httpUrl, oneLine } from '../text/plain.js';
 import type { Range } from '../types.js';
 
 /**
@@ -6,9 +7,28 @@ import type { Range } from '../types.js';
  * Mentions are also disabled on every message; this keeps `<@123>` readable.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\*_~`|<[\]]/g, '\\$&')
-    .replace(/^(\s*)([-+>#]|\d+\.)(\s)/gm, '$1\\$2$3');
+  return text.replace(/[\\*_~`|<[\]]/g, '\\$&').replace(BLOCK_MARKER, '$1\\$2').replace(ORDERED_ITEM, '$1$2\\$3');
+}
+
+/**
+ * Every block-level marker Discord renders at the start of a line (and so of
+ * a quoted line): headings `#`, `##`, `###`, subtext `-#`, quotes `>` and
+ * `>>>`, list items `-`, `+`, `*` (already escaped above); `1.` / `1)` below.
+ * A backslash before its first character leaves the words as they are.
+ */
+const BLOCK_MARKER = /^([ \t]*)(#{1,3}(?=[ \t])|-#(?=[ \t])|>{1,3}|[-+](?=[ \t]))/gm;
+// A backslash escapes punctuation only, so an ordered item's `.` or `)` is escaped, not its number.
+const ORDERED_ITEM = /^([ \t]*)(\d{1,9})([.)])(?=[ \t])/gm;
+
+/** A document-supplied string shown outside a quote (a title, an author): one line, markdown escaped. */
+export function plainText(text: string): string {
+  return escapeMarkdown(oneLine(text));
+}
+
+/** A document's source as a plain `<url>` (never a masked link, never unfurled), or nothing unless it is an absolute http(s) URL. */
+export function sourceLink(source: string | undefined): string | undefined {
+  const url = httpUrl(source);
+  return url && `<${url}>`;
 }
 
 /** A span of code that survives any content (citations, user input). */

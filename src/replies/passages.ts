@@ -1,12 +1,12 @@
 import type { Library } from '../library.js';
 import type { Point, Range } from '../types.js';
-import { blockQuote, code, escapeMarkdown, subtext } from './markdown.js';
+import { blockQuote, code, plainText, subtext } from './markdown.js';
 
 /** Where a passage comes from: "Title · ¶3 · `slug#p3.s2`". */
 export function attribution(library: Library, point: Point, { title = true } = {}): string {
   const doc = library.doc(point.doc);
   const parts = [];
-  if (title && doc) parts.push(escapeMarkdown(doc.meta.title));
+  if (title && doc) parts.push(plainText(doc.meta.title));
   parts.push(`¶${point.paragraph}`);
   parts.push(code(point.citation));
   return subtext(parts.join(' · '));

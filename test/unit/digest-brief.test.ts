@@ -112,7 +112,7 @@ describe('renderBrief', () => {
   it('GIVEN new documents THEN topic headings, linked titles, quotes with citations, topics that grew, footer', () => {
     const text = renderBrief(buildBrief(input({ previous: '2026-11-27' }))).join('\n');
     expect(text.startsWith('🗞️ **Daily brief** — Saturday 28 November 2026 (Europe/London)\n**New since Friday 27 November 2026:** 2 documents, ')).toBe(true);
-    expect(text).toContain('**Wheat**\n📄 [Wheat memo](<https://example.com/wheat_%28memo%29>)\n> ');
+    expect(text).toContain('**Wheat**\n📄 Wheat memo <https://example.com/wheat_%28memo%29>\n> ');
     expect(text).toContain('**Cotton**\n📄 Cotton note\n> ');
     expect(text).toMatch(/\*\*Topics that grew\*\*\n• Wheat — \+\d+ points: `wheat-memo#p\d\.s\d`/);
     expect(text.endsWith(`\n-# 3 documents · ${topicCount} topics`)).toBe(true);

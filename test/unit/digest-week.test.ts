@@ -173,7 +173,7 @@ describe('a simulated week of daily briefs', () => {
     expect(day2).toContain('**Topics that grew**');
 
     const day4 = posts[3]!.join('\n');
-    expect(day4).toContain('📄 [Barter trade note](<https://example.com/barter>)');
+    expect(day4).toContain('📄 Barter trade note <https://example.com/barter>');
     expect(quotedCitations(posts[3]!).length).toBeGreaterThan(0);
     expect(quotedCitations(posts[3]!).every((c) => c.startsWith('barter-note#'))).toBe(true);
 

@@ -106,11 +106,9 @@ describe('parseFrontMatter', () => {
     expect(frontMatterError('---\ntitle: a\ntitle: b\n---\n').message).toMatch(/not valid YAML/);
   });
 
-  it('GIVEN a non-http(s) or malformed source URL THEN the error names the field', () => {
+  it('GIVEN a non-http(s) or malformed source URL THEN the source is dropped and the document still reads', () => {
     for (const value of ['ftp://example.com/x', 'javascript:alert(1)', 'example.com/page', '42']) {
-      const err = frontMatterError(`---\nsource: ${value}\n---\n`);
-      expect(err.message).toBe('notes/file.md: front matter field "source" must be an http(s) URL');
-      expect(err.field).toBe('source');
+      expect(parseFrontMatter(`---\nsource: ${value}\n---\nBody.`).data.source).toBeUndefined();
     }
   });
 
