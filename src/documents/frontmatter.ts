@@ -51,7 +51,7 @@ const schema = z.looseObject({
       .refine((s) => s !== '', { error: 'must contain letters or digits' }),
   ),
   // Anything but an absolute http(s) URL is dropped rather than refusing the whole document: it is only a link.
-  source: z.unknown().transform((v) => (typeof v === 'string' ? httpUrl(v) : undefined)),
+  source: z.unknown().transform((v) => (typeof v === 'string' ? httpUrl(v) : undefined)).optional(),
   author: optional(text()),
   published: optional(
     z

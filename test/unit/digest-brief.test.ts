@@ -146,7 +146,7 @@ describe('renderBrief', () => {
     expect(all).toContain('Posted late');
     expect(all).toContain(`…and ${40 - MAX_QUOTED_DOCUMENTS} more new documents`);
     expect(all).toContain('\\<@123456789012345678>');
-    expect(all).toContain('(<https://example.com/a_%28b%29/0>)');
+    expect(all).toContain(' <https://example.com/a_%28b%29/0>');
     expect(parts.at(-1)).toMatch(/-# 40 documents · \d+ topics · next brief <t:1795957200:R>$/);
   });
 });

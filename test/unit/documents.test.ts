@@ -194,7 +194,7 @@ describe('parseDocument: .txt', () => {
     });
     expect(parsed.slugPinned).toBe(true);
     expect(parsed.doc.slug).toBe('pinned');
-    expect(parsed.doc.meta).toEqual({ title: 'Title', source: 'https://e.com', tags: ['a', 'b'] });
+    expect(parsed.doc.meta).toEqual({ title: 'Title', source: 'https://e.com/', tags: ['a', 'b'] });
   });
 });
 
@@ -379,13 +379,16 @@ describe('loading from disk', () => {
     await put('latin1.txt', new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e])); // "Café." in Latin-1
     await put('empty.md', '# Only a title\n\n```\ncode\n```\n');
     await put('blank.txt', '   \n\n');
-    await put('bad-url.md', '---\nsource: ftp://example.com\n---\nText.');
+    await put('bad-date.md', '---\npublished: 2024-02-30\n---\nText.');
     await put('bad-yaml.txt', '---\ntitle: [oops\n---\nText.');
+    // A source that is not an http(s) URL is only a bad link: dropped, the document loads.
+    await put('bad-url.md', '---\nsource: ftp://example.com\n---\nText.');
 
     const { docs, skipped } = await loadDocuments(dir);
-    expect(docs.map((d) => d.path)).toEqual(['good.txt']);
+    expect(docs.map((d) => d.path)).toEqual(['bad-url.md', 'good.txt']);
+    expect(docs[0]!.meta.source).toBeUndefined();
     expect(skipped).toEqual([
-      { path: 'bad-url.md', reason: 'bad-url.md: front matter field "source" must be an http(s) URL' },
+      { path: 'bad-date.md', reason: 'bad-date.md: front matter field "published" must be a date (YYYY-MM-DD)' },
       { path: 'bad-yaml.txt', reason: expect.stringMatching(/^bad-yaml\.txt: front matter is not valid YAML/) },
       { path: 'blank.txt', reason: 'blank.txt: document has no text' },
       { path: 'empty.md', reason: 'empty.md: document has no text' },
