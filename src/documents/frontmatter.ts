@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
 import { DocumentError } from './errors.js';
 import { slugifyOrEmpty } from './slug.js';
@@ -79,8 +79,41 @@ const schema = z.looseObject({
   hash: optional(text()),
 });
 
-const OPEN = /^---[ \t]*(?:\r?\n|$)/;
-const CLOSE = /^(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/m;
+/**
+ * YAML's line breaks, and the only ones used to find the front matter's
+ * fences. A title holding U+2028 (a line separator to JavaScript's `^` with
+ * the `m` flag, an ordinary character to YAML) must not end the front matter.
+ */
+const LINE_BREAK = /\r\n|\r|\n/g;
+const OPEN = /^---[ \t]*$/;
+const CLOSE = /^(?:---|\.\.\.)[ \t]*$/;
+
+/** The front matter's YAML and the body after it; undefined without an opening fence, `unclosed` without a closing one. */
+function fences(src: string): { yaml: string; body: string } | 'unclosed' | undefined {
+  let start = 0;
+  let yamlStart = -1;
+  for (;;) {
+    LINE_BREAK.lastIndex = start;
+    const br = LINE_BREAK.exec(src);
+    const end = br ? br.index : src.length;
+    const next = br ? end + br[0].length : src.length;
+    const line = src.slice(start, end);
+    if (yamlStart < 0) {
+      if (!OPEN.test(line)) return undefined;
+      yamlStart = next;
+    } else if (CLOSE.test(line)) {
+      return { yaml: src.slice(yamlStart, start), body: src.slice(next) };
+    }
+    if (!br) return 'unclosed';
+    start = next;
+  }
+}
+
+/** The file a restart loads: front matter written by the YAML library's own serializer, then the body exactly as hashed. */
+export function renderDocument(front: Record<string, unknown>, body: string): string {
+  const fields = Object.fromEntries(Object.entries(front).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+  return `---\n${stringify(fields, { lineWidth: 0 })}---\n${body}`;
+}
 
 /**
  * Splits optional YAML front matter (between `---` lines at the very start,
@@ -89,14 +122,10 @@ const CLOSE = /^(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/m;
  */
 export function parseFrontMatter(raw: string, path?: string): { data: FrontMatter; body: string } {
   const src = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
-  const open = OPEN.exec(src);
-  if (!open) return { data: {}, body: src };
-
-  const rest = src.slice(open[0].length);
-  const close = CLOSE.exec(rest);
-  if (!close) throw new DocumentError('front matter has no closing `---` line', { path });
-  const yamlText = rest.slice(0, close.index);
-  const body = rest.slice(close.index + close[0].length);
+  const found = fences(src);
+  if (found === undefined) return { data: {}, body: src };
+  if (found === 'unclosed') throw new DocumentError('front matter has no closing `---` line', { path });
+  const { yaml: yamlText, body } = found;
 
   let parsed: unknown;
   try {

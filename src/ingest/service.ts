@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
 import { DocumentError } from '../documents/errors.js';
 import { RefusalError } from '../errors.js';
+import { renderDocument } from '../documents/frontmatter.js';
 import { parseDocumentDetailed } from '../documents/parse.js';
 import type { Library } from '../library.js';
 import { fold } from '../text/normalize.js';
@@ -91,11 +91,7 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** The file a restart loads: front matter, then the body exactly as hashed. */
-export function renderDocument(front: Record<string, unknown>, body: string): string {
-  const fields = Object.fromEntries(Object.entries(front).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
-  return `---\n${stringify(fields, { lineWidth: 0 })}---\n${body}`;
-}
+export { renderDocument };
 
 /**
  * The title the document gives itself (a Markdown heading, a text file's
