@@ -16,10 +16,22 @@ const PUBLIC_RANGE = 'unicast';
 /** True when `address` is an ordinary public unicast address. */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  let ip = ipaddr.parse(address);
-  // ::ffff:127.0.0.1 is 127.0.0.1 to the kernel.
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-  return ip.range() === PUBLIC_RANGE;
+  const ip = ipaddr.parse(address);
+  const v4 = ip.kind() === 'ipv6' ? embeddedIPv4(ip as ipaddr.IPv6) : undefined;
+  return (v4 ?? ip).range() === PUBLIC_RANGE;
+}
+
+/**
+ * The IPv4 address inside an IPv4-mapped (`::ffff:127.0.0.1`) or the
+ * deprecated IPv4-compatible form (`::127.0.0.1`, first 96 bits zero): the
+ * kernel may reach that IPv4 host, so it is judged as that host. `::` and
+ * `::1` come out as 0.0.0.0 and 0.0.0.1, never public either way.
+ */
+function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  if (ip.isIPv4MappedAddress()) return ip.toIPv4Address();
+  const p = ip.parts;
+  if (p.slice(0, 6).some((part) => part !== 0)) return undefined;
+  return new ipaddr.IPv4([p[6]! >> 8, p[6]! & 0xff, p[7]! >> 8, p[7]! & 0xff]);
 }
 
 /** URL host without IPv6 brackets. */

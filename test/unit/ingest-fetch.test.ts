@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestRefusal } from '../../src/ingest/errors.js';
 import { fetchLimited } from '../../src/ingest/fetch.js';
-import { checkedAddress, isPublicAddress } from '../../src/ingest/guard.js';
+import { checkedAddress, checkLiteralHost, isPublicAddress } from '../../src/ingest/guard.js';
 import { startSite, type TestSite } from '../helpers/ingest.js';
 
 const MAX = 4096;
@@ -57,6 +57,20 @@ describe('address guard', () => {
       expect(isPublicAddress(a), a).toBe(false);
     }
     for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111']) expect(isPublicAddress(a), a).toBe(true);
+  });
+
+  it('GIVEN an IPv4-compatible IPv6 address (::a.b.c.d) THEN it is judged by the IPv4 address inside, like ::ffff:a.b.c.d', async () => {
+    for (const a of ['::127.0.0.1', '::169.254.169.254', '::10.0.0.1', '::7f00:1', '::a9fe:a9fe', '0:0:0:0:0:0:192.168.0.1', '::0.0.0.2']) {
+      expect(isPublicAddress(a), a).toBe(false);
+    }
+    expect(isPublicAddress('::8.8.8.8')).toBe(true);
+    for (const host of ['[::127.0.0.1]', '[::169.254.169.254]', '[::a9fe:a9fe]']) {
+      expect(() => checkLiteralHost(new URL(`http://${host}/latest/meta-data/`), false), host).toThrow(IngestRefusal);
+      const resolve = async () => {
+        throw new Error('must not be called');
+      };
+      expect(await refusal(checkedAddress(new URL(`http://${host}/`), { allowPrivate: false, resolve })), host).toContain('private');
+    }
   });
 
   it('GIVEN a name that resolves to a public and a private address THEN it is refused (no racing the resolver)', async () => {
