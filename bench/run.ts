@@ -3,7 +3,8 @@
  * full corpus size, side by side with plain tuned fuse.js in the same run;
  * cold build in a worker, ready-from-persisted, memory, event-loop delay under
  * concurrent queries, new-document latency, summary ROUGE vs Lead-3, topics,
- * and the long-line worst case (bench/long-lines.ts).
+ * the long-line worst case (bench/long-lines.ts) and the daily brief at full
+ * size (bench/digest.ts).
  *
  *   npm run bench [-- --corpus PATH] [--json FILE] [--quick] [--seed N] [--queries N] [--eval FILE]
  *
@@ -24,6 +25,7 @@ import { evaluateSummaries, type SummaryEvaluation } from './summary-eval.js';
 import { formatLoadReport, runLoadBench, type LoadReport } from './load.js';
 import { formatLongLinesReport, runLongLinesBench } from './long-lines.js';
 import { formatTeamsReport, runTeamsBench, teamsTargets } from './teams.js';
+import { formatDigestReport, runDigestBench } from './digest.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -197,6 +199,12 @@ const longLines = await runLongLinesBench(10, seed);
 log(formatLongLinesReport(longLines, ms));
 log();
 
+// ---------------------------------------------------------------- the daily brief (issue 13)
+log('Daily brief at full size (bench/digest.ts): composing runs on the event loop, once per server per day:');
+const digest = await runDigestBench(allDocs);
+log(formatDigestReport(digest, ms));
+log();
+
 // ---------------------------------------------------------------- load through the fake Discord (issue 6)
 let load: LoadReport | undefined;
 if (!args['skip-load']) {
@@ -260,7 +268,7 @@ log('Targets (full corpus):');
 for (const [name, ok, value] of checks) log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
 
 if (args.json) {
-  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, longLines, load, teams, teamsLoad, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
+  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, longLines, digest, load, teams, teamsLoad, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
   await writeFile(path.resolve(args.json), `${JSON.stringify(out, null, 2)}\n`);
   log(`\nfigures written to ${path.resolve(args.json)}`);
 }

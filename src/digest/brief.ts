@@ -166,6 +166,8 @@ export function buildBrief(input: BriefInput): Brief {
   const joined = new Map<string, Topic[]>();
   const added = new Map<Topic, Point[]>();
   for (const t of topics) {
+    // Most topics gained nothing: their document lists are far shorter than their point lists.
+    if (!t.documents.some((slug) => freshSlugs.has(slug))) continue;
     const mine = t.points.filter((p) => freshSlugs.has(p.doc));
     if (mine.length === 0) continue;
     added.set(t, mine);

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import { TOPICS_PENDING, type Library } from '../library.js';
-import { addedAt, buildBrief, documentKey, quotesOf, type Brief } from './brief.js';
+import { addedAt, arrivedAt, buildBrief, documentKey, keyString, quotesOf, type Brief } from './brief.js';
 import { localDate } from './schedule.js';
 import { NO_GUILD, type DigestStore } from './store.js';
 
@@ -26,6 +26,8 @@ export interface ComposeOptions {
  */
 export class BriefComposer {
   private readonly noticed = new WeakSet<Library>();
+  /** Documents (`owner:hash`) this process has recorded: a new snapshot writes only what it adds. */
+  private readonly recorded = new Set<string>();
 
   constructor(
     private readonly store: DigestStore,
@@ -41,10 +43,13 @@ export class BriefComposer {
     if (this.noticed.has(library)) return;
     // Marked first, so a second caller during the write does not write it again; unmarked if the write fails.
     this.noticed.add(library);
-    await this.store.recordSeen(library.docs.map((d) => ({ ...documentKey(d), addedAt: addedAt(d) })), this.now()).catch((err: unknown) => {
+    const unseen = library.docs.map((d) => ({ ...documentKey(d), addedAt: addedAt(d) })).filter((k) => !this.recorded.has(keyString(k)));
+    if (unseen.length === 0) return;
+    await this.store.recordSeen(unseen, this.now()).catch((err: unknown) => {
       this.noticed.delete(library);
       throw err;
     });
+    for (const k of unseen) this.recorded.add(keyString(k));
   }
 
   /** The brief as it would be now, recording nothing. */
@@ -55,18 +60,21 @@ export class BriefComposer {
     const history = guildId ?? NO_GUILD;
     const timezone = o.timezone ?? 'UTC';
     const lookBack = o.since !== undefined;
-    const [previousBrief, firstSeen, reported, quoted] = await Promise.all([
+    const [previousBrief, quoted] = await Promise.all([
       lookBack ? undefined : this.store.previousBrief(history),
-      this.store.firstSeen([...new Set(library.docs.map((d) => d.guild ?? ''))]),
-      lookBack ? undefined : this.store.reported(history),
       lookBack ? undefined : this.store.quoted(history),
     ]);
     const previous = lookBack ? o.since : previousBrief?.composedAt;
+    const since = previous ?? now - DAY;
+    const firstSeen = await this.store.firstSeenAfter([...new Set(library.docs.map((d) => d.guild ?? ''))], since);
+    // Only documents that arrived since can be news; of those, leave out what an earlier brief reported.
+    const arrived = library.docs.filter((d) => (arrivedAt(d, firstSeen) ?? -Infinity) > since).map(documentKey);
+    const reported = lookBack ? undefined : await this.store.reported(history, arrived);
     return buildBrief({
       library,
       date: localDate(now, timezone),
       timezone,
-      since: previous ?? now - DAY,
+      since,
       previous: previous === undefined ? undefined : localDate(previous, timezone),
       firstSeen,
       reported,

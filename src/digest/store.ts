@@ -228,13 +228,14 @@ export class DigestStore {
    * document the first schema knew by slug keeps the time it had there.
    */
   async recordSeen(docs: readonly (DocumentKey & { addedAt?: number })[], now: number): Promise<void> {
-    const known = await this.firstSeen([...new Set(docs.map((d) => d.owner))]);
-    const unseen = docs.filter((d) => !known.has(`${d.owner}:${d.hash}`));
-    if (unseen.length === 0) return;
-    const legacy = new Map((await this.db.selectFrom('documents_seen').select(['slug', 'first_seen_at']).execute()).map((r) => [r.slug, r.first_seen_at]));
     // In slices: one statement per document would be a round trip each in PostgreSQL.
-    for (let i = 0; i < unseen.length; i += 500) {
-      const rows = unseen.slice(i, i + 500).map((d) => ({
+    for (let i = 0; i < docs.length; i += 500) {
+      const slice = docs.slice(i, i + 500);
+      const shared = slice.filter((d) => d.owner === '' && d.addedAt === undefined).map((d) => d.slug);
+      const legacy = new Map(
+        shared.length ? (await this.db.selectFrom('documents_seen').select(['slug', 'first_seen_at']).where('slug', 'in', shared).execute()).map((r) => [r.slug, r.first_seen_at]) : [],
+      );
+      const rows = slice.map((d) => ({
         owner: d.owner,
         hash: d.hash,
         slug: d.slug,
@@ -244,10 +245,18 @@ export class DigestStore {
     }
   }
 
-  /** First-seen times of the documents these libraries own, keyed `owner:hash`. */
-  async firstSeen(owners: readonly string[]): Promise<Map<string, number>> {
+  /**
+   * First-seen times after `since` of the documents these libraries own, keyed
+   * `owner:hash`: the only ones that can be news (a large library's older rows are never read).
+   */
+  async firstSeenAfter(owners: readonly string[], since: number): Promise<Map<string, number>> {
     if (owners.length === 0) return new Map();
-    const rows = await this.db.selectFrom('document_first_seen').select(['owner', 'hash', 'first_seen_at']).where('owner', 'in', [...new Set(owners)]).execute();
+    const rows = await this.db
+      .selectFrom('document_first_seen')
+      .select(['owner', 'hash', 'first_seen_at'])
+      .where('owner', 'in', [...new Set(owners)])
+      .where('first_seen_at', '>', since)
+      .execute();
     return new Map(rows.map((r) => [`${r.owner}:${r.hash}`, r.first_seen_at]));
   }
 
@@ -276,10 +285,15 @@ export class DigestStore {
     return new Set(rows.map((r) => r.text_hash));
   }
 
-  /** `owner:hash` of every document the server's briefs have reported as new. */
-  async reported(guildId: string): Promise<Set<string>> {
-    const rows = await this.db.selectFrom('brief_documents').select(['owner', 'hash']).where('guild_id', '=', guildId).execute();
-    return new Set(rows.map((r) => `${r.owner}:${r.hash}`));
+  /** `owner:hash` of those of these documents the server's briefs have already reported as new. */
+  async reported(guildId: string, docs: readonly DocumentKey[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (let i = 0; i < docs.length; i += 500) {
+      const hashes = [...new Set(docs.slice(i, i + 500).map((d) => d.hash))];
+      const rows = await this.db.selectFrom('brief_documents').select(['owner', 'hash']).where('guild_id', '=', guildId).where('hash', 'in', hashes).execute();
+      for (const r of rows) out.add(`${r.owner}:${r.hash}`);
+    }
+    return out;
   }
 
   /**

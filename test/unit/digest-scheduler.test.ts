@@ -6,7 +6,7 @@ import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/i
 import { startScheduler, STALE_CLAIM_MS, type Scheduler } from '../../src/digest/scheduler.js';
 import { briefNonce } from '../../src/digest/sender.js';
 import { DigestService } from '../../src/digest/service.js';
-import { DigestStore } from '../../src/digest/store.js';
+import { DigestStore, QUIET_SKIPPED } from '../../src/digest/store.js';
 import { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
 import { REPO } from '../helpers/bot.js';
@@ -236,6 +236,24 @@ describe.each(BACKENDS)('on %s', (kind) => {
       expect(text).toContain('**New since Saturday 28 November 2026:** 1 document');
       expect(text).toContain('📄 Grain memo');
       expect(text).toContain('`grain-memo#p1.s1`');
+    });
+
+    it('GIVEN quiet: skip and a day with nothing new THEN nothing is posted, /digest show says why, and news the next day still comes', async () => {
+      const p = await boot();
+      await p.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC', quiet: 'skip' });
+      clock = Date.parse('2026-11-28T08:00:10Z');
+      await p.scheduler.tick();
+      expect(p.sender.posts).toHaveLength(1);
+      clock = Date.parse('2026-11-29T08:00:10Z');
+      await p.scheduler.tick();
+      await p.scheduler.tick();
+      expect(p.sender.posts).toHaveLength(1);
+      expect(await p.store.entry(GUILD, '2026-11-29')).toMatchObject({ status: 'skipped', errorMessage: QUIET_SKIPPED });
+      expect((await p.service.status(GUILD)).settings?.quiet).toBe('skip');
+      library = library.with({ add: [makeDoc('rail-note', 'The rail link from Russia to Pakistan through Iran carried its first wheat train.', { addedAt: '2026-11-29T12:00:00Z' })] });
+      clock = Date.parse('2026-11-30T08:00:10Z');
+      await p.scheduler.tick();
+      expect(p.sender.posts[1]!.messages[0]).toContain('**New since Saturday 28 November 2026:** 1 document');
     });
 
     it('GIVEN a crash after the brief was composed THEN the resumed post is the recorded brief, even if the library changed meanwhile', async () => {
