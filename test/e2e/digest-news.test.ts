@@ -6,8 +6,8 @@ import { openDatabase, type Database } from '../../src/db/index.js';
 import { startDigest } from '../../src/discord/digest.js';
 import type { Scheduler } from '../../src/digest/scheduler.js';
 import { silentLogger } from '../../src/log.js';
-import type { StoredMessage } from '../fake-discord/types.js';
 import { startIngestHarness, type IngestHarness } from '../helpers/ingest.js';
+import { expectSentSafely, shown } from '../helpers/replies.js';
 
 const MEMO = `# Gwadar port memo
 
@@ -22,13 +22,6 @@ let h: IngestHarness;
 let db: Database;
 let dbDir: string;
 let scheduler: Scheduler;
-
-/** What the asker sees, and whether only they see it. */
-function shown(res: { final(): StoredMessage | undefined; followups(): StoredMessage[] }): { content: string; ephemeral: boolean } {
-  const message = res.followups().at(-1) ?? res.final();
-  expect(message, 'the interaction has a visible message').toBeDefined();
-  return { content: message!.content, ephemeral: (message!.flags & 64) === 64 };
-}
 
 const quotes = (content: string) => content.split('\n').filter((l) => l.startsWith('> '));
 const citations = (content: string) => [...content.matchAll(/-# `([^`]+)`/g)].map((m) => m[1]!);
@@ -46,13 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await scheduler.stop();
   await db.close();
-  for (const r of h.fake.requests.filter((r) => /^\/(interactions|webhooks)\//.test(r.path) && r.body && r.method !== 'GET')) {
-    const data = r.body.data ?? r.body;
-    if (typeof data.content === 'string') {
-      expect(data.content.length).toBeLessThanOrEqual(2000);
-      expect(data.allowed_mentions, `${r.method} ${r.path}`).toEqual({ parse: [] });
-    }
-  }
+  expectSentSafely(h.fake);
   expect(h.fake.unmatchedRequests()).toEqual([]);
   await h.close();
   await rm(dbDir, { recursive: true, force: true });

@@ -3,8 +3,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleObject } from '../fake-discord/payloads.js';
-import type { StoredMessage } from '../fake-discord/types.js';
 import { startIngestHarness, startSite, type IngestHarness, type TestSite } from '../helpers/ingest.js';
+import { expectSentSafely, shown } from '../helpers/replies.js';
 
 const MAX_BYTES = 64 * 1024;
 const MEMO = `# Grain corridor memo
@@ -24,13 +24,6 @@ const ARTICLE = `<!doctype html><html><head><title>Baltic ferries report</title>
 
 let h: IngestHarness;
 let site: TestSite;
-
-/** What the asker ends up seeing, and whether only they see it. */
-function shown(res: { final(): StoredMessage | undefined; followups(): StoredMessage[] }): { content: string; ephemeral: boolean } {
-  const message = res.followups().at(-1) ?? res.final();
-  expect(message, 'the interaction has a visible message').toBeDefined();
-  return { content: message!.content, ephemeral: (message!.flags & 64) === 64 };
-}
 
 const attach = (name: string, content: string | Buffer, type?: string) => ({ file: { type: 11, value: h.fake.addAttachment(name, content, type).id } });
 
@@ -57,10 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const r of h.fake.requests.filter((r) => /^\/(interactions|webhooks)\//.test(r.path) && r.body && r.method !== 'GET')) {
-    const data = r.body.data ?? r.body;
-    if (typeof data.content === 'string') expect(data.allowed_mentions, `${r.method} ${r.path}`).toEqual({ parse: [] });
-  }
+  expectSentSafely(h.fake);
   expect(h.fake.unmatchedRequests()).toEqual([]);
   await site.close();
   await h.close();
