@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,13 +10,13 @@ import type { Library } from '../library.js';
 import { fold } from '../text/normalize.js';
 import type { Logger } from '../log.js';
 import type { Doc } from '../types.js';
-import { removeFileDurably, removeStaleTemps, writeFileAtomic } from './atomic.js';
+import { removeFileDurably, removeStaleTemps, withClaim, writeFileAtomic } from './atomic.js';
 import { convert, type Converted } from './convert.js';
 import { IngestRefusal, formatBytes } from './errors.js';
 import { fetchLimited } from './fetch.js';
 import { checkLiteralHost, type Resolver } from './guard.js';
 import type { LibraryChanges } from './manager.js';
-import { uniqueSlug } from './slugs.js';
+import { claimSlug, slugOnDisk } from './slugs.js';
 
 export const DEFAULT_INGEST_MAX_BYTES = 10 * 1024 * 1024;
 /** Documents the operator adds to the shared library with the CLI live here, under DATA_DIR, beside hand-made folders. */
@@ -188,39 +187,53 @@ export class IngestService {
 
       const folder = path.join(this.settings.dataDir, ...this.place.folder.split('/'));
       await mkdir(folder, { recursive: true });
-      // Unique within what this library's readers see (a server's documents never take a shared slug);
-      // a file the loader skipped (malformed, say) still owns its name on disk.
-      const slug = uniqueSlug(baseForSlug(req, converted), (s) => library.doc(s) !== undefined || existsSync(path.join(folder, `${s}${converted.ext}`)));
-      const relPath = `${this.place.folder}/${slug}${converted.ext}`;
       const meta = converted.meta;
       const source = req.source.kind === 'url' ? fetched.url : meta.source;
-      const raw = renderDocument(
-        {
-          title: req.title ?? ownTitle(converted),
-          slug,
-          source,
-          author: meta.author,
-          published: meta.published,
-          tags: [...new Set([...(meta.tags ?? []), ...(req.tags ?? [])])],
-          // The Discord id keeps the record unambiguous when a user renames themselves.
-          added_by: /^\d{17,20}$/.test(req.addedBy.id) ? `${req.addedBy.name} (${req.addedBy.id})` : req.addedBy.name,
-          added_at: new Date().toISOString(),
-          hash,
-          // The record names the server as well as the folder does, so the file can be put back if moved.
-          guild: this.place.guild,
+      const write = async (slug: string): Promise<Doc | undefined> => {
+        // Someone else (another process on this folder) wrote this name since the library was loaded.
+        if (slugOnDisk(folder, slug)) return undefined;
+        const relPath = `${this.place.folder}/${slug}${converted.ext}`;
+        const raw = renderDocument(
+          {
+            title: req.title ?? ownTitle(converted),
+            slug,
+            source,
+            author: meta.author,
+            published: meta.published,
+            tags: [...new Set([...(meta.tags ?? []), ...(req.tags ?? [])])],
+            // The Discord id keeps the record unambiguous when a user renames themselves.
+            added_by: /^\d{17,20}$/.test(req.addedBy.id) ? `${req.addedBy.name} (${req.addedBy.id})` : req.addedBy.name,
+            added_at: new Date().toISOString(),
+            hash,
+            // The record names the server as well as the folder does, so the file can be put back if moved.
+            guild: this.place.guild,
+          },
+          body,
+        );
+        let doc: Doc;
+        try {
+          // Parsed exactly as a restart will parse the file, before anything is written.
+          doc = { ...parseDocumentDetailed({ path: relPath, raw, ext: converted.ext }).doc, ...(this.place.guild ? { guild: this.place.guild } : {}) };
+        } catch (err) {
+          if (err instanceof DocumentError) throw new IngestRefusal(`That document could not be read: ${err.message.replace(`${relPath}: `, '')}.`);
+          throw err;
+        }
+        if (doc.paragraphs.length === 0) throw new IngestRefusal('That document has no text to index.');
+        await writeFileAtomic(path.join(folder, `${slug}${converted.ext}`), raw);
+        return doc;
+      };
+      // Unique within what this library's readers see (a server's documents never take a shared slug), and
+      // claimed on disk (create-exclusive) so another writer on the same folder cannot take the same name meanwhile.
+      const doc = await claimSlug(
+        baseForSlug(req, converted),
+        (s) => library.doc(s) !== undefined,
+        async (s) => {
+          const written = await withClaim(folder, s, () => write(s));
+          return written?.value ? { value: written.value } : undefined;
         },
-        body,
       );
-      let doc: Doc;
-      try {
-        // Parsed exactly as a restart will parse the file, before anything is written.
-        doc = { ...parseDocumentDetailed({ path: relPath, raw, ext: converted.ext }).doc, ...(this.place.guild ? { guild: this.place.guild } : {}) };
-      } catch (err) {
-        if (err instanceof DocumentError) throw new IngestRefusal(`That document could not be read: ${err.message.replace(`${relPath}: `, '')}.`);
-        throw err;
-      }
-      if (doc.paragraphs.length === 0) throw new IngestRefusal('That document has no text to index.');
-      await writeFileAtomic(path.join(folder, `${slug}${converted.ext}`), raw);
+      const slug = doc.slug;
+      const relPath = doc.path;
       const next = await commit({ add: [doc] });
       this.logger?.info({ slug, path: relPath, bytes: fetched.bytes.length, kind: converted.kind, addedBy: req.addedBy.id }, 'document ingested');
       return this.result('added', next.doc(slug)!, next);

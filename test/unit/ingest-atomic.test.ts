@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -40,6 +40,9 @@ describe('writeFileAtomic', () => {
 
   it('GIVEN temp files left by a crash THEN they are dotfiles the loader skips, and start-up removes them', async () => {
     await writeFile(path.join(dir, '.half.txt.0123456789ab.tmp'), 'half a docu');
+    // Left by a crash a while ago (a fresh one may be another process's write in flight: see two-writers.test.ts).
+    const past = new Date(Date.now() - 10 * 60_000);
+    await utimes(path.join(dir, '.half.txt.0123456789ab.tmp'), past, past);
     await writeFile(path.join(dir, 'kept.txt'), 'Kept\n\nA whole document.\n');
     expect(TEMP_PATTERN.test('.half.txt.0123456789ab.tmp')).toBe(true);
     expect((await Library.load(dir)).docs.map((d) => d.slug)).toEqual(['kept']);
