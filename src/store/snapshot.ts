@@ -6,12 +6,14 @@
  * tokenising and building the index — the slow parts — and is done in small
  * slices so the event loop keeps serving while it runs.
  */
+import { createHash } from 'node:crypto';
 import type { Doc, Paragraph, Point, Topic } from '../types.js';
 import { pacer, type Pacer } from './pace.js';
 import { segmentData, type SegmentData } from './segment.js';
 
 // 2: topics in a section of their own, one JSON line each (decoded in slices).
-export const SNAPSHOT_VERSION = 3;
+// 3: run-on sentences cut at 1,000 characters. 4: a checksum over the body.
+export const SNAPSHOT_VERSION = 4;
 const MAGIC = 'DOSSIER-SNAPSHOT';
 
 export interface StoredTopic {
@@ -44,6 +46,8 @@ interface Header {
   version: number;
   key: string;
   sections: Record<string, [offset: number, length: number]>;
+  /** SHA-256 of every byte after the header: flipped bits in the index or an edited quote must not be served. */
+  checksum: string;
 }
 
 export function storeTopics(topics: readonly Topic[]): StoredTopic[] {
@@ -53,8 +57,14 @@ export function storeTopics(topics: readonly Topic[]): StoredTopic[] {
 /** Topics with their point ids resolved, a topic per step: the largest hold tens of thousands of points. */
 export async function restoreTopics(topics: readonly StoredTopic[], points: readonly Point[], pace: Pacer = pacer()): Promise<Topic[]> {
   const out: Topic[] = [];
+  const point = (id: number) => {
+    const p = points[id];
+    // Checked even past the checksum: a topic must never hold a hole that makes /topic throw.
+    if (p === undefined) throw new Error(`snapshot topic refers to point ${id}, which does not exist`);
+    return p;
+  };
   for (const t of topics) {
-    out.push({ ...t, points: t.points.map((id) => points[id]!), summary: t.summary.map((id) => points[id]!) });
+    out.push({ ...t, points: t.points.map(point), summary: t.summary.map(point) });
     if (pace.due()) await pace.pause();
   }
   return out;
@@ -134,8 +144,10 @@ function topicLines(topics: readonly StoredTopic[]): Buffer {
   return Buffer.from(topics.map((t) => JSON.stringify(t)).join('\n'), 'utf8');
 }
 
-function withHeader(header: Header, body: readonly Buffer[]): Buffer {
-  const head = Buffer.from(JSON.stringify(header), 'utf8');
+function withHeader(header: Omit<Header, 'checksum'>, body: readonly Buffer[]): Buffer {
+  const hash = createHash('sha256');
+  for (const b of body) hash.update(b);
+  const head = Buffer.from(JSON.stringify({ ...header, checksum: hash.digest('hex') }), 'utf8');
   const prefix = Buffer.alloc(8);
   prefix.writeUInt32LE(head.length, 0);
   // Sections are addressed from an 8-aligned base so typed arrays can view them in place.
@@ -168,14 +180,29 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Bytes copied per step when a section is copied out of the snapshot (about a millisecond's work). */
 const COPY_CHUNK = 4 << 20;
 
+/** Bytes hashed per step while a snapshot's checksum is verified (a few milliseconds' work). */
+const HASH_CHUNK = 8 << 20;
+
+/** Throws unless the body's SHA-256 is the header's checksum; hashed a slice at a time so the event loop keeps turning. */
+async function verifyChecksum(bytes: Uint8Array, { header, base }: { header: Header; base: number }, pace: Pacer): Promise<void> {
+  const hash = createHash('sha256');
+  for (let at = base; at < bytes.byteLength; at += HASH_CHUNK) {
+    hash.update(bytes.subarray(at, Math.min(bytes.byteLength, at + HASH_CHUNK)));
+    if (pace.due()) await pace.pause();
+  }
+  if (hash.digest('hex') !== header.checksum) throw new Error('snapshot checksum mismatch: the file was changed or damaged');
+}
+
 /**
  * Decodes a snapshot, yielding to the event loop between slices of documents.
- * Throws on a damaged file; the caller then rebuilds from the documents.
+ * Throws on a damaged file (a checksum over all of it is verified first);
+ * the caller then rebuilds from the documents.
  */
 export async function decodeSnapshot(bytes: Uint8Array): Promise<SnapshotContent> {
   const found = readHeader(bytes);
   if (!found) throw new Error('not a Dossier snapshot of this version');
   const { header } = found;
+  await verifyChecksum(bytes, found, pacer());
   const section = (name: string) => sectionOf(bytes, found, name);
   const text = (name: string) => {
     const { offset, length } = section(name);
@@ -215,7 +242,9 @@ export async function decodeSnapshot(bytes: Uint8Array): Promise<SnapshotContent
 export async function decodeTopics(bytes: Uint8Array): Promise<StoredTopic[]> {
   const found = readHeader(bytes);
   if (!found) throw new Error('not a Dossier snapshot of this version');
-  return jsonLines(sectionOf(bytes, found, 'topics'), pacer(), (t: StoredTopic) => t);
+  const pace = pacer();
+  await verifyChecksum(bytes, found, pace);
+  return jsonLines(sectionOf(bytes, found, 'topics'), pace, (t: StoredTopic) => t);
 }
 
 /** Where a named section's bytes are; throws when the header lacks it or the file is shorter than it says. */
