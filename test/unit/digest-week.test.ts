@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/index.js';
+import { openDatabase, type DatabaseKind } from '../../src/db/index.js';
 import { startScheduler } from '../../src/digest/scheduler.js';
 import { DigestService } from '../../src/digest/service.js';
 import { DigestStore, QUIET_SKIPPED, type QuietChoice } from '../../src/digest/store.js';
@@ -10,6 +10,7 @@ import { startLibraryServices } from '../../src/ingest/index.js';
 import { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
 import { tempDataDir } from '../helpers/bot.js';
+import { emptyDatabase } from '../helpers/databases.js';
 import { RecordingSender } from '../helpers/digest.js';
 
 const GUILD = '111111111111111111';
@@ -62,16 +63,16 @@ const quotedCitations = (messages: readonly string[]) => [...messages.join('\n')
  * through the week by a fake clock. With `restart`, every day starts a new
  * process on the same folder and database file.
  */
-async function runWeek(o: { quiet: QuietChoice; restart: boolean }): Promise<Week> {
+async function runWeek(o: { quiet: QuietChoice; restart: boolean; kind?: DatabaseKind }): Promise<Week> {
   const dataDir = await tempDataDir();
   const dbDir = await mkdtemp(path.join(os.tmpdir(), 'dossier-week-'));
-  const dbFile = path.join(dbDir, 'dossier.db');
+  const target = await emptyDatabase(o.kind ?? 'sqlite', dbDir);
   let clock = dayAt(1) - 60 * MINUTE;
 
   async function boot() {
     const library = await Library.load(dataDir);
     const services = await startLibraryServices(library, { dataDir, maxBytes: 1 << 20, allowPrivateUrls: false }, { watch: true, logger: silentLogger });
-    const db = await openDatabase({ kind: 'sqlite', file: dbFile });
+    const db = await openDatabase(target);
     const sender = new RecordingSender();
     const service = new DigestService({ store: new DigestStore(db), sender, libraryFor: async (guildId) => (await services.libraries.scope(guildId)).library(), logger: silentLogger, now: () => clock });
     const scheduler = startScheduler(service, silentLogger, { tickMs: 3_600_000 });
@@ -148,15 +149,17 @@ async function dropFile(file: string, text: string, arrived: () => boolean): Pro
 let plain: Week;
 let restarted: Week;
 let skipping: Week;
+let onPostgres: Week;
 
 beforeAll(async () => {
   plain = await runWeek({ quiet: 'short', restart: false });
   restarted = await runWeek({ quiet: 'short', restart: true });
   skipping = await runWeek({ quiet: 'skip', restart: true });
-}, 120_000);
+  onPostgres = await runWeek({ quiet: 'short', restart: true, kind: 'postgres' });
+}, 240_000);
 
 afterAll(async () => {
-  for (const w of [plain, restarted, skipping]) await w?.close();
+  for (const w of [plain, restarted, skipping, onPostgres]) await w?.close();
 });
 
 describe('a simulated week of daily briefs', () => {
@@ -197,6 +200,10 @@ describe('a simulated week of daily briefs', () => {
 
   it('GIVEN a restart between every two days THEN every brief is the same as without one', () => {
     expect(restarted.posts).toEqual(plain.posts);
+  });
+
+  it('GIVEN the state in PostgreSQL, with a restart between every two days THEN the same week of briefs', () => {
+    expect(onPostgres.posts).toEqual(plain.posts);
   });
 
   it('GIVEN quiet: skip THEN quiet days post nothing (logged as such) and the news days quote the same points', async () => {
