@@ -20,6 +20,7 @@ import { parseArgs, promisify } from 'node:util';
 import { pointsOf } from '../src/points.js';
 import { DEFAULT_CORPUS, loadCorpus, REPO, sentenceCount, subset } from './corpus.js';
 import { generateQueries, MIN_CONTENT } from './queries.js';
+import { answers, generateQuestions } from './questions.js';
 import { PLAIN_FUSE_OPTIONS, runDossier, runFuse, type EngineResult } from './search-bench.js';
 import { evaluateSummaries, type SummaryEvaluation } from './summary-eval.js';
 import { formatLoadReport, runLoadBench, type LoadReport } from './load.js';
@@ -68,6 +69,8 @@ interface SizeRow {
 }
 const sizes: (number | 'full')[] = quick ? [1000, 10000, 'full'] : [1000, 10000, 100000, 'full'];
 const rows: SizeRow[] = [];
+let fullStore: ReturnType<typeof runDossier>['store'] | undefined;
+let fullPoints: ReturnType<typeof pointsOf> = [];
 log(`Search: Dossier's store vs plain fuse.js ${JSON.stringify({ ...PLAIN_FUSE_OPTIONS, keys: undefined })} on the same passages (paragraphs + sentences) and queries; fuse.js time-boxed to ${fuseBudgetMs / 1000} s per size.`);
 const header = ['size', 'docs', 'passages', 'engine', 'queries', 'build ms', 'p50 ms', 'p95 ms', 'p99 ms', 'R@1', 'R@5', 'R@1 exact/typo/reord'];
 log(header.join(' | '));
@@ -78,6 +81,10 @@ for (const target of sizes) {
   const queries = generateQueries(points, windows, seed);
   const dossier = runDossier(points, queries);
   const fuse = runFuse(points, queries, fuseBudgetMs);
+  if (target === 'full') {
+    fullStore = dossier.store;
+    fullPoints = points;
+  }
   const row: SizeRow = { target, documents: docs.length, sentences: sentenceCount(docs), points: points.length, dossier: { ...dossier, store: undefined } as EngineResult, fuse };
   rows.push(row);
   for (const [name, r] of [['dossier', dossier], ['fuse.js', fuse]] as const) {
@@ -101,6 +108,25 @@ for (const target of sizes) {
     );
   }
 }
+log();
+
+// ---------------------------------------------------------------- natural questions
+const questionCount = quick ? 100 : 300;
+const questions = generateQuestions(fullPoints, questionCount, seed);
+let questionRecall = { at1: NaN, at5: NaN, n: 0 };
+if (fullStore && questions.length > 0) {
+  let at1 = 0;
+  let at5 = 0;
+  for (const q of questions) {
+    const rank = fullStore.search(q.text, { limit: 5 }).hits.findIndex((h) => answers(q, h.point));
+    if (rank === 0) at1++;
+    if (rank >= 0) at5++;
+  }
+  questionRecall = { at1: at1 / questions.length, at5: at5 / questions.length, n: questions.length };
+}
+log(
+  `Natural questions on the full corpus (bench/questions.ts: "what did <subject> <verb> about <object>?" from ${questions.length} seeded sentences, half of them documents' leads; the verb in its base form, the rest of the sentence unsaid): recall@1 ${pct(questionRecall.at1)}, recall@5 ${pct(questionRecall.at5)} (known-item: ${pct(rows.at(-1)?.dossier.recall.at1 ?? NaN)} / ${pct(rows.at(-1)?.dossier.recall.at5 ?? NaN)})`,
+);
 log();
 
 // ---------------------------------------------------------------- cold build in a worker
@@ -268,7 +294,7 @@ log('Targets (full corpus):');
 for (const [name, ok, value] of checks) log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
 
 if (args.json) {
-  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, cold, serve, rouge, longLines, digest, load, teams, teamsLoad, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
+  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, questions: questionRecall, cold, serve, rouge, longLines, digest, load, teams, teamsLoad, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
   await writeFile(path.resolve(args.json), `${JSON.stringify(out, null, 2)}\n`);
   log(`\nfigures written to ${path.resolve(args.json)}`);
 }

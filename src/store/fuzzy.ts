@@ -3,7 +3,11 @@
  * Typos are measured with optimal-string-alignment (Damerau) distance so a
  * swapped pair of letters counts as one typo, as people make them.
  */
+import { inflections } from '../text/inflect.js';
 import { lightStem } from '../text/stem.js';
+
+/** Match quality of another inflection of the query word ("wanted" for "want"): below a plural, above a typo. */
+export const INFLECTION = 0.9;
 
 /** Edits tolerated for a query word of this length: short words must be exact. */
 export function allowedEdits(length: number): number {
@@ -44,6 +48,7 @@ export function wordMatch(query: string, word: string, allowPrefix: boolean): nu
   if (query === word) return 1;
   // Possessives and plurals are the same word for an analyst ("Russia's", "exports").
   if (lightStem(query) === lightStem(word)) return 0.95;
+  if (inflections(query).has(word)) return INFLECTION;
   if (allowPrefix && query.length >= 3 && word.startsWith(query)) return 0.8;
   const max = allowedEdits(query.length);
   if (max === 0) return 0;

@@ -1,4 +1,6 @@
 import { allowedEdits, boundedDistance } from './fuzzy.js';
+import { INFLECTION } from './fuzzy.js';
+import { inflections } from '../text/inflect.js';
 import { lightStem } from '../text/stem.js';
 import { deletions, type Segment } from './segment.js';
 
@@ -37,7 +39,8 @@ export class Lexicon {
 
   /**
    * Library words a query word may stand for, each with a match quality in
-   * 0..1: itself, its plural/possessive family, words one or two typos away,
+   * 0..1: itself, its plural/possessive family, its other inflections
+   * ("wanted" for "want"), words one or two typos away,
    * and (for the word being typed) the most frequent completions.
    */
   expand(word: string, allowPrefix: boolean, maxPrefix = 30): Map<string, number> {
@@ -48,6 +51,7 @@ export class Lexicon {
     put(word, 1);
     const s = lightStem(word);
     for (const seg of this.segments) for (const t of seg.family(s)) put(seg.data.terms[t]!, 0.95);
+    for (const form of inflections(word)) put(form, INFLECTION);
     const max = allowedEdits(word.length);
     if (max > 0) {
       const seen = new Set<string>();

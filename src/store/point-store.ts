@@ -1,10 +1,18 @@
 import Fuse, { type IFuseOptions } from 'fuse.js';
+import { inflections } from '../text/inflect.js';
 import { fold, isStopword, tokenize, words, type Token } from '../text/normalize.js';
+import { questionRoles } from '../text/question.js';
 import { MAX_SENTENCE_CHARS } from '../text/segment.js';
 import type { Point, Range, SearchHit, SearchOptions, Suggestion } from '../types.js';
-import { quotableLength, wordMatch } from './fuzzy.js';
+import { INFLECTION, quotableLength, wordMatch } from './fuzzy.js';
 import { SegmentedIndex } from './segmented.js';
 import type { PointStore, SearchResult } from './types.js';
+
+/**
+ * A question's verb against its names and nouns: the answer tends to say the
+ * verb in other words ("what did Putin want" → "Putin's high hopes of …").
+ */
+const QUESTION_VERB = 0.4;
 
 /** Below this many points fuse.js scans them all; above it the segmented index's candidate stage does the work. */
 export const FULL_SCAN_LIMIT = 500;
@@ -63,6 +71,7 @@ export interface Lexical {
   idf(word: string): number;
   withPrefix(prefix: string, limit: number): string[];
   nearest(word: string): string | undefined;
+  expand(word: string, allowPrefix: boolean): Map<string, number>;
 }
 
 export interface StoreOptions {
@@ -164,7 +173,7 @@ export class InMemoryPointStore implements PointStore {
       hits = collapse(scored, (p) => index.paragraphIdOf(p.id), options.limit);
     }
     const complete = hits.length > 0 && hits[0]!.coverage >= 0.999;
-    const suggestions = complete ? [] : this.suggest(qwords);
+    const suggestions = complete ? [] : this.suggest(qwords, hits.length > 0);
     return { hits, complete, suggestions };
   }
 
@@ -176,44 +185,100 @@ export class InMemoryPointStore implements PointStore {
   }
 
   private queryWords(query: string): QueryWord[] {
-    const tokens = tokenize(query.slice(0, 500));
+    const text = query.slice(0, 500);
+    const tokens = tokenize(text);
     const typing = !/\s$/.test(query);
-    const hasContent = tokens.some((t) => !isStopword(t.norm));
+    // A question's grammar counts for nothing and its verb for less (src/text/question.ts).
+    const roles = questionRoles(text, tokens);
+    const grammar = (i: number) => (roles ? roles[i] === 'grammar' : isStopword(tokens[i]!.norm));
+    const hasContent = tokens.some((_, i) => !grammar(i));
     const out: QueryWord[] = [];
     tokens.forEach((t, i) => {
-      const stop = isStopword(t.norm);
       // A query of only function words ("to be or not") still has to match something.
-      if (stop && hasContent && tokens.length > 1) {
-        out.push({ norm: t.norm, weight: 0.05, prefix: false });
+      if (grammar(i) && hasContent && tokens.length > 1) {
+        out.push({ norm: t.norm, weight: roles ? 0 : 0.05, prefix: false });
         return;
       }
       const vocab = this.vocabulary;
-      const idf = vocab.size > 0 ? vocab.idf(t.norm) : 1;
-      out.push({ norm: t.norm, weight: Math.max(0.5, Math.min(idf, 8)), prefix: typing && i === tokens.length - 1 });
+      // A word weighs what its commonest form in the library weighs: "want" as often as "wants" and "wanted".
+      let idf = vocab.size > 0 ? vocab.idf(t.norm) : 1;
+      if (vocab.size > 0) for (const form of inflections(t.norm)) idf = Math.min(idf, vocab.idf(form));
+      const role = roles?.[i] === 'predicate' ? QUESTION_VERB : 1;
+      out.push({ norm: t.norm, weight: Math.max(0.5, Math.min(idf, 8)) * role, prefix: typing && i === tokens.length - 1 });
     });
     return out.slice(0, 32);
   }
 
-  /** "Did you mean": each query word replaced by its nearest library word, with how many sentences have them all. */
-  private suggest(qwords: QueryWord[]): Suggestion[] {
+  /**
+   * "Did you mean": the query with each word replaced by its nearest library
+   * word; then the most of its words that some passage holds together
+   * ("putin pakistan" for "what did Putin want from Pakistan?"); then single
+   * words, but a word already found as typed only on a total miss, since
+   * offering it again after it matched would lead nowhere. Each with how many
+   * sentences have all its words.
+   */
+  private suggest(qwords: QueryWord[], matched: boolean): Suggestion[] {
     const content = qwords.filter((q) => q.weight >= 0.1);
     if (content.length === 0) return [];
     const vocab = this.vocabulary;
-    const replaced = content.map((q) => (vocab.frequency(q.norm) > 0 ? q.norm : vocab.nearest(q.norm)));
+    const typed = content.map((q) => q.norm);
+    const replaced = typed.map((w) => (vocab.frequency(w) > 0 ? w : vocab.nearest(w)));
     const suggestions: Suggestion[] = [];
-    const known = replaced.filter((w): w is string => w !== undefined);
-    if (known.length > 0) {
-      const count = this.index.countAll(known);
-      const text = known.join(' ');
-      if (count > 0 && text !== content.map((q) => q.norm).join(' ')) suggestions.push({ text, count });
-    }
+    const add = (words: readonly string[], count: number) => {
+      const text = words.join(' ');
+      if (count <= 0 || text === typed.join(' ') || suggestions.some((s) => s.text === text)) return;
+      if (matched && words.length === 1 && typed.includes(text)) return;
+      suggestions.push({ text, count });
+    };
+    const weightOf = new Map<string, number>();
+    replaced.forEach((w, i) => w !== undefined && weightOf.set(w, Math.max(weightOf.get(w) ?? 0, content[i]!.weight)));
+    const known = [...weightOf.keys()];
+    // Counted as search matches them: "putin" in "Putin's", "want" in "wanted".
+    const forms = new Map(known.map((w) => [w, [...vocab.expand(w, false)].filter(([, q]) => q >= INFLECTION).map(([f]) => f)]));
+    const count = (words: readonly string[]) => this.index.countAll(words.map((w) => forms.get(w)!));
+    if (known.length > 0) add(known, count(known));
+    for (const subset of largestSubsets(known, weightOf, count)) add(subset.words, subset.count);
     // Single words the library does have, most useful first.
-    for (const w of known) {
-      if (suggestions.some((s) => s.text === w)) continue;
-      suggestions.push({ text: w, count: vocab.frequency(w) });
-    }
-    return suggestions.filter((s) => s.count > 0).slice(0, 5);
+    for (const w of known) if (!matched || !typed.includes(w)) add([w], vocab.frequency(w));
+    return suggestions.slice(0, 5);
   }
+}
+
+/** Most subsets tried when looking for the most words of a query that occur together. */
+const MAX_SUBSETS = 64;
+
+/**
+ * The largest subsets (of two words or more) of `words` that some sentence
+ * holds together, the weightiest words kept first (a question's names before
+ * its verb), then most sentences: what is left of the query once the words
+ * that no passage shares with the rest are dropped.
+ */
+function largestSubsets(
+  words: readonly string[],
+  weightOf: ReadonlyMap<string, number>,
+  count: (words: readonly string[]) => number,
+): { words: string[]; count: number }[] {
+  const weight = (subset: readonly string[]) => subset.reduce((sum, w) => sum + (weightOf.get(w) ?? 0), 0);
+  let tried = 0;
+  for (let size = words.length - 1; size >= 2; size--) {
+    const found: { words: string[]; count: number }[] = [];
+    for (const subset of combinations(words, size)) {
+      if (++tried > MAX_SUBSETS) return found;
+      const n = count(subset);
+      if (n > 0) found.push({ words: subset, count: n });
+    }
+    if (found.length > 0) return found.sort((a, b) => weight(b.words) - weight(a.words) || b.count - a.count).slice(0, 3);
+  }
+  return [];
+}
+
+/** Subsets of `items` of the given size, in order, each keeping the items' order. */
+function* combinations<T>(items: readonly T[], size: number, from = 0): Generator<T[]> {
+  if (size === 0) {
+    yield [];
+    return;
+  }
+  for (let i = from; i <= items.length - size; i++) for (const rest of combinations(items, size - 1, i + 1)) yield [items[i]!, ...rest];
 }
 
 function scorePoint(point: Point, qwords: QueryWord[], fuseScore: number): SearchHit | null {

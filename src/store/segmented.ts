@@ -326,24 +326,33 @@ export class SegmentedIndex {
     return this.layout.paragraphIdOf(id);
   }
 
-  /** How many live sentences contain every one of these words exactly. */
-  countAll(terms: readonly string[]): number {
+  /** How many live sentences contain every one of these words exactly (a word may be given as a list of forms, any of which will do). */
+  countAll(terms: readonly (string | readonly string[])[]): number {
     let n = 0;
     for (const seg of this.segments) {
       const { postStart, postings, sentenceDoc } = seg.data;
-      const ranges: [number, number][] = [];
+      // Per word, the posting ranges of its forms (any one of them will do).
+      const words: [number, number][][] = [];
       for (const term of terms) {
-        const t = seg.termId(term);
-        if (t < 0) break;
-        ranges.push([postStart[t]!, postStart[t + 1]!]);
+        const ranges: [number, number][] = [];
+        for (const form of typeof term === 'string' ? [term] : term) {
+          const t = seg.termId(form);
+          if (t >= 0) ranges.push([postStart[t]!, postStart[t + 1]!]);
+        }
+        if (ranges.length === 0) break;
+        words.push(ranges);
       }
-      if (ranges.length < terms.length || ranges.length === 0) continue;
-      ranges.sort((x, y) => x[1] - x[0] - (y[1] - y[0]));
-      const [lo, hi] = ranges[0]!;
-      for (let k = lo; k < hi; k++) {
-        const s = postings[k]!;
-        if (this.removed.has(sentenceDoc[s]!)) continue;
-        if (ranges.every(([a, b], i) => i === 0 || contains(postings, a, b, s))) n++;
+      if (words.length < terms.length || words.length === 0) continue;
+      const size = (ranges: [number, number][]) => ranges.reduce((sum, [a, b]) => sum + b - a, 0);
+      words.sort((x, y) => size(x) - size(y));
+      const seen = new Set<number>();
+      for (const [lo, hi] of words[0]!) {
+        for (let k = lo; k < hi; k++) {
+          const s = postings[k]!;
+          if (seen.has(s) || this.removed.has(sentenceDoc[s]!)) continue;
+          seen.add(s);
+          if (words.every((ranges, i) => i === 0 || ranges.some(([a, b]) => contains(postings, a, b, s)))) n++;
+        }
       }
     }
     return n;
