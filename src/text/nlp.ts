@@ -45,10 +45,11 @@ export function tag(text: string): Tagged[] {
   let at = 0;
   values.forEach((value, i) => {
     // The model keeps the text whole: each token is its preceding spaces then its value.
-    at += spaces[i]!.length;
+    at += (spaces[i] ?? '').length;
     const found = text.indexOf(value, at);
     const start = found >= 0 && found - at <= 2 ? found : at;
-    out.push({ text: value, norm: fold(value), pos: pos[i] as Pos, lemma: fold(lemma[i]!), start, end: start + value.length });
+    // The model has no lemma for a few contractions it does not split ("cannot", "Ive"): the word is its own.
+    out.push({ text: value, norm: fold(value), pos: pos[i] as Pos, lemma: fold(lemma[i] ?? value), start, end: start + value.length });
     at = start + value.length;
   });
   return out;

@@ -33,6 +33,11 @@ describe('questions', () => {
       expect(cited(store.search('what Pakistan wanted', { limit: 1 }).hits[0]!.point.citation)).toBe('p7.s3');
     });
 
+    it(`GIVEN words the tagger has no lemma for (${path}) THEN the search still answers`, () => {
+      for (const query of ['cannot', 'why cannot Pakistan defy the US?', 'Ive']) expect(() => store.search(query, { limit: 3 })).not.toThrow();
+      expect(store.search('why cannot Pakistan defy the US?', { limit: 1 }).hits[0]!.point.text).toContain('reluctant to defy the US');
+    });
+
     it(`GIVEN a keyword miss beside a word that matched (${path}) THEN that word is not offered back`, () => {
       const result = store.search('pakistan zebra', { limit: 3 });
       expect(result.hits.length).toBeGreaterThan(0);
