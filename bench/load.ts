@@ -15,6 +15,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_COOLDOWNS, NO_COOLDOWNS } from '../src/abuse/cooldown.js';
 import { startService } from '../src/discord/service.js';
 import { LibraryManager } from '../src/ingest/manager.js';
 import { loadCommands } from '../src/interactions/registry.js';
@@ -138,7 +139,7 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
   const commands = await loadCommands();
   const lifecycle = new Lifecycle();
   const { bot } = await startService({
-    config: { apiUrl: fake.apiUrl, cooldowns: cooldowns ? { userSeconds: 3, guildPerMinute: 60 } : { userSeconds: 0, guildPerMinute: 0 } },
+    config: { apiUrl: fake.apiUrl, cooldowns: cooldowns ? DEFAULT_COOLDOWNS : NO_COOLDOWNS },
     token: fake.token,
     getLibrary: () => library,
     libraries,

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, ChannelType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandOptionType, ChannelType, InteractionContextType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { longDate } from '../src/digest/brief.js';
 import { explainFailure } from '../src/digest/sender.js';
 import { QUIET_CHOICES, QUIET_SKIPPED, type QuietChoice } from '../src/digest/store.js';
@@ -21,6 +21,8 @@ export const data = {
   // Hidden from members without Manage Server unless an admin grants it; checked again at run time.
   default_member_permissions: String(MANAGE_GUILD),
   dm_permission: false,
+  // A server's library, channel and schedule: nothing to act on in a DM.
+  contexts: [InteractionContextType.Guild],
   options: [
     {
       type: ApplicationCommandOptionType.Subcommand,

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandOptionType, InteractionContextType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { RefusalError, UserError } from '../src/errors.js';
 import { requireLibraryEditor } from '../src/ingest/access.js';
 import { SHARED_FORGET } from '../src/ingest/service.js';
@@ -10,6 +10,8 @@ import type { Reply } from '../src/replies/types.js';
 
 export const data = {
   name: 'forget',
+  // Changes a server's library: nothing to act on in a DM.
+  contexts: [InteractionContextType.Guild],
   description: 'Remove a document this server added (asks to confirm)',
   options: [
     { type: ApplicationCommandOptionType.String, name: 'document', description: 'The document to remove', required: true, autocomplete: true, max_length: 100 },

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandOptionType, InteractionContextType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { UserError } from '../src/errors.js';
 import { requireLibraryEditor } from '../src/ingest/access.js';
 import type { IngestResult, IngestSource } from '../src/ingest/service.js';
@@ -13,6 +13,8 @@ const MAX_TAG_LENGTH = 40;
 
 export const data = {
   name: 'ingest',
+  // Changes a server's library: nothing to act on in a DM.
+  contexts: [InteractionContextType.Guild],
   description: 'Add a document to the library: attach a file (.txt, .md, .html, .pdf) or give a link',
   options: [
     { type: ApplicationCommandOptionType.Attachment, name: 'file', description: 'A .txt, .md, .html or .pdf file' },

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_COOLDOWNS, type CooldownSettings } from './abuse/cooldown.js';
 import type { DatabaseTarget } from './db/index.js';
 import { databaseUrlProblem } from './db/url.js';
 import { parseShardPlan, type ShardPlan } from './discord/shards.js';
@@ -15,6 +16,13 @@ export class ConfigError extends Error {
 const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord ID (17–20 digits)');
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const count = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').max(100_000, 'must be at most 100000');
+
+/** Variables an older release read: set, they would be ignored in silence, so start-up says what replaced them. */
+const RETIRED: Record<string, string> = {
+  COOLDOWN_USER_SECONDS: 'replaced by COOLDOWN_USER_BURST and COOLDOWN_USER_PER_MINUTE (a token bucket: see .env.example)',
+};
 
 const schema = z.object({
   DISCORD_TOKEN: optional(z.string().min(20, 'looks too short to be a bot token')),
@@ -42,9 +50,11 @@ const schema = z.object({
   HEALTH_HOST: optional(z.string()),
   SHARD_COUNT: optional(z.string()),
   SHARD_IDS: optional(z.string()),
-  COOLDOWN_USER_SECONDS: optional(z.coerce.number({ error: 'must be a number of seconds' }).min(0, 'must be 0 or more').max(3600, 'must be at most 3600')),
   TEAM_MEMORY_MB: optional(z.coerce.number({ error: 'must be a number of megabytes' }).int('must be a whole number of megabytes').min(16, 'must be at least 16').max(1024 * 1024, 'must be at most 1048576')),
-  COOLDOWN_GUILD_PER_MINUTE: optional(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more')),
+  COOLDOWN_USER_BURST: optional(count),
+  COOLDOWN_USER_PER_MINUTE: optional(count),
+  COOLDOWN_GUILD_PER_MINUTE: optional(count),
+  COOLDOWN_AUTOCOMPLETE_PER_MINUTE: optional(count),
 });
 
 /** Every environment variable the process reads: the deployment test checks each is documented. */
@@ -72,8 +82,8 @@ export interface Config {
   health?: { port: number; host: string };
   /** Memory the servers' own libraries may hold together before the least recently used are unloaded. */
   teamMemoryMb: number;
-  /** 0 turns a limit off. */
-  cooldowns: { userSeconds: number; guildPerMinute: number };
+  /** Token buckets per user, per server and for autocomplete; 0 turns one off. */
+  cooldowns: CooldownSettings;
 }
 
 /**
@@ -81,6 +91,8 @@ export interface Config {
  * because "invalid config" alone sends an operator hunting.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const retired = Object.keys(RETIRED).filter((name) => env[name]?.trim());
+  if (retired.length) throw new ConfigError(`Invalid configuration:\n  ${retired.map((name) => `${name}: ${RETIRED[name]}`).join('\n  ')}`);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
@@ -110,7 +122,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ingest: { maxBytes: e.INGEST_MAX_BYTES ?? 10 * 1024 * 1024, allowPrivateUrls: e.INGEST_ALLOW_PRIVATE_URLS === 'true' },
     health: e.HEALTH_PORT ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST ?? '127.0.0.1' } : undefined,
     teamMemoryMb: e.TEAM_MEMORY_MB ?? DEFAULT_TEAM_MEMORY_MB,
-    cooldowns: { userSeconds: e.COOLDOWN_USER_SECONDS ?? 3, guildPerMinute: e.COOLDOWN_GUILD_PER_MINUTE ?? 60 },
+    cooldowns: {
+      userBurst: e.COOLDOWN_USER_BURST ?? DEFAULT_COOLDOWNS.userBurst,
+      userPerMinute: e.COOLDOWN_USER_PER_MINUTE ?? DEFAULT_COOLDOWNS.userPerMinute,
+      guildPerMinute: e.COOLDOWN_GUILD_PER_MINUTE ?? DEFAULT_COOLDOWNS.guildPerMinute,
+      autocompletePerMinute: e.COOLDOWN_AUTOCOMPLETE_PER_MINUTE ?? DEFAULT_COOLDOWNS.autocompletePerMinute,
+    },
   };
 }
 

@@ -155,7 +155,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
 
   /** Refuses, ephemerally and before any work, a user or guild over its cooldown. */
   async function admit(interaction: ChatInputCommandInteraction | ButtonInteraction, name: string): Promise<boolean> {
-    const verdict = deps.cooldowns?.take(name, interaction.user.id, interaction.guildId) ?? { ok: true };
+    const verdict = deps.cooldowns?.take(interaction.user.id, interaction.guildId) ?? { ok: true };
     if (verdict.ok) return true;
     await interaction.reply(toReplyOptions({ content: cooldownMessage(name, verdict), ephemeral: true }));
     return false;
@@ -172,7 +172,12 @@ export function createInteractionHandler(deps: InteractionDeps) {
     return answer(interaction, new Options(values, subcommand), logger, (ctx) => runCommand(command, ctx));
   }
 
-  async function autocomplete(interaction: AutocompleteInteraction, logger: Logger) {
+  async function autocomplete(interaction: AutocompleteInteraction, logger: Logger): Promise<string | void> {
+    // Over the keystroke budget: no choices and no search. Discord shows none; a person typing never gets here.
+    if (deps.cooldowns && !deps.cooldowns.takeKeystroke(interaction.user.id)) {
+      await interaction.respond([]);
+      return 'cooldown';
+    }
     const command = deps.commands.get(interaction.commandName);
     const focused = interaction.options.getFocused(true);
     let choices: { name: string; value: string | number }[] = [];
@@ -231,7 +236,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
         return;
       }
       const work = async () => {
-        if (interaction.isAutocomplete()) await autocomplete(interaction, logger);
+        if (interaction.isAutocomplete()) return autocomplete(interaction, logger);
         else if (interaction.isChatInputCommand()) return chatInput(interaction, logger);
         else if (interaction.isButton()) return button(interaction, logger);
       };

@@ -8,9 +8,6 @@ import { startHealthServer, type ReadinessCheck } from '../observability/health.
 import { trackIndexSize } from '../observability/metrics.js';
 import { startBot, type Bot } from './bot.js';
 
-/** The commands that cost real CPU per call, and so fall under the cooldowns. */
-export const EXPENSIVE_COMMANDS = ['search', 'summary', 'topic'];
-
 export interface ServiceOptions {
   config: Pick<Config, 'apiUrl' | 'health' | 'cooldowns'> & Partial<Pick<Config, 'shards'>>;
   token: string;
@@ -41,7 +38,7 @@ export async function startService(opts: ServiceOptions): Promise<{ bot: Bot; he
     const library = getLibrary();
     return { documents: library.docs.length, points: library.points.length };
   });
-  const cooldowns = new Cooldowns({ ...config.cooldowns, commands: EXPENSIVE_COMMANDS });
+  const cooldowns = new Cooldowns(config.cooldowns);
   const bot = await startBot({ token: opts.token, apiUrl: config.apiUrl, libraries: opts.libraries, commands: opts.commands, logger, lifecycle, cooldowns, ws: opts.ws, shards: config.shards, services: opts.services, loading: opts.loading });
   lifecycle.onClose({ name: 'discord', close: () => bot.stop() });
   if (!config.health) return { bot };

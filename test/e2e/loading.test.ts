@@ -1,6 +1,7 @@
 import { oneLibrary } from '../../src/tenancy/scope.js';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_COOLDOWNS } from '../../src/abuse/cooldown.js';
 import { LOADING } from '../../src/discord/interactions.js';
 import { startService } from '../../src/discord/service.js';
 import { loadCommands } from '../../src/interactions/registry.js';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   lifecycle = new Lifecycle();
   // As src/main.ts starts the bot: online first, the library arriving later.
   ({ healthUrl } = await startService({
-    config: { cooldowns: { userSeconds: 0, guildPerMinute: 0 }, health: { port: 0, host: '127.0.0.1' }, apiUrl: fake.apiUrl },
+    config: { cooldowns: NO_COOLDOWNS, health: { port: 0, host: '127.0.0.1' }, apiUrl: fake.apiUrl },
     token: fake.token,
     getLibrary: () => {
       if (!library) throw new Error('the library is not loaded yet');

@@ -1,6 +1,8 @@
-import { Events } from 'discord.js';
+import { Events, InteractionContextType } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_COOLDOWNS } from '../../src/abuse/cooldown.js';
 import { RESTARTING } from '../../src/discord/interactions.js';
+import { loadCommands } from '../../src/interactions/registry.js';
 import { GENERIC_ERROR } from '../../src/interactions/run.js';
 import { startServiceHarness, type ServiceHarness } from '../helpers/service.js';
 
@@ -169,20 +171,73 @@ describe('observability', () => {
 });
 
 describe('cooldowns', () => {
-  it('GIVEN a user searching faster than the cooldown THEN the second search is refused ephemerally with a retry time, and others are unaffected', async () => {
-    const limited = await startServiceHarness({ cooldowns: { userSeconds: 60, guildPerMinute: 0 }, health: false });
+  /** The buttons under an answer, as the user would click them. */
+  const buttonsOf = (res: Awaited<ReturnType<ServiceHarness['fake']['sendCommand']>>): string[] =>
+    (res.final()?.components ?? []).flatMap((row: { components: { custom_id?: string }[] }) => row.components.map((b) => b.custom_id).filter((id): id is string => Boolean(id)));
+
+  it('GIVEN the default cooldowns and a person clicking through answers at a normal pace THEN nothing they do is held back', async () => {
+    const own = await startServiceHarness({ cooldowns: DEFAULT_COOLDOWNS, health: false });
     try {
-      const first = await limited.fake.sendCommand('search', { query: 'wheat' });
-      expect(first.ephemeral).toBe(false);
-      const second = await limited.fake.sendCommand('search', { query: 'wheat' });
-      expect(second.ephemeral).toBe(true);
-      expect(second.deferred).toBe(false);
-      expect(second.final()?.content).toMatch(/^You’re going a little fast: `\/search` is available to you again <t:\d+:R>\.$/);
+      const search = await own.fake.sendCommand('search', { query: 'wheat exports' });
+      expect(search.ephemeral).toBe(false);
+      const answers = [
+        await own.fake.sendCommand('topic', { name: 'Energy deal' }),
+        await own.fake.sendCommand('summary', {}),
+        ...(await Promise.all(buttonsOf(search).slice(0, 2).map((id) => own.fake.sendComponent(id)))),
+        await own.fake.sendCommand('sources', {}),
+      ];
+      expect(buttonsOf(search).length).toBeGreaterThan(0);
+      for (const a of answers) expect(a.final()?.content ?? '').not.toMatch(/going a little fast|share of commands/);
+      for (let i = 1; i <= 20; i++) expect((await own.fake.sendAutocomplete('quote', { citation: 'wheat exports'.slice(0, 3 + (i % 11)) }, 'citation')).choices.length).toBeGreaterThan(0);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('GIVEN one user flooding searches THEN they are refused ephemerally with a retry time, others are unaffected, and the flooder\'s autocomplete dries up while others\' does not', async () => {
+    const limited = await startServiceHarness({ cooldowns: { userBurst: 3, userPerMinute: 1, guildPerMinute: 0, autocompletePerMinute: 6 }, health: false });
+    try {
+      for (let i = 0; i < 3; i++) expect((await limited.fake.sendCommand('search', { query: 'wheat' })).ephemeral).toBe(false);
+      const refused = await limited.fake.sendCommand('search', { query: 'wheat' });
+      expect(refused.ephemeral).toBe(true);
+      expect(refused.deferred).toBe(false);
+      expect(refused.final()?.content).toMatch(/^You’re going a little fast: `\/search` is available to you again <t:\d+:R>\.$/);
       const other = await limited.fake.sendCommand('search', { query: 'wheat' }, { userId: limited.fake.addUser() });
       expect(other.ephemeral).toBe(false);
-      // Cheap commands and autocomplete are never held back.
-      expect((await limited.fake.sendCommand('sources', {})).ephemeral).toBe(false);
+      // A burst of one keystroke (six a minute): the second gets no choices, another user's does.
       expect((await limited.fake.sendAutocomplete('search', { query: 'x', document: '' }, 'document')).choices.length).toBeGreaterThan(0);
+      expect((await limited.fake.sendAutocomplete('search', { query: 'x', document: '' }, 'document')).choices).toEqual([]);
+      const typist = limited.fake.addUser();
+      expect((await limited.fake.sendAutocomplete('search', { query: 'x', document: '' }, 'document', { userId: typist })).choices.length).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('GIVEN searches in direct messages THEN they count against a per-user cap', async () => {
+    const limited = await startServiceHarness({ cooldowns: { userBurst: 0, userPerMinute: 0, guildPerMinute: 2, autocompletePerMinute: 0 }, health: false });
+    try {
+      const dm = { guildId: null };
+      for (let i = 0; i < 2; i++) expect((await limited.fake.sendCommand('search', { query: 'wheat' }, dm)).ephemeral).toBe(false);
+      const refused = await limited.fake.sendCommand('search', { query: 'wheat' }, dm);
+      expect(refused.final()?.content).toMatch(/^You’re going a little fast/);
+      expect((await limited.fake.sendCommand('search', { query: 'wheat' }, { ...dm, userId: limited.fake.addUser() })).ephemeral).toBe(false);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('GIVEN the commands that change a server (/ingest, /forget, /digest) THEN they are registered for servers only, and one arriving in a DM anyway (a stale client) is refused privately', async () => {
+    const commands = await loadCommands();
+    const serverOnly = [...commands.values()].filter((c) => c.data.contexts?.length === 1 && c.data.contexts[0] === InteractionContextType.Guild).map((c) => c.data.name);
+    expect(serverOnly.sort()).toEqual(['digest', 'forget', 'ingest']);
+    const limited = await startServiceHarness({ health: false });
+    try {
+      const user = limited.fake.addUser();
+      const res = await limited.fake.sendCommand('forget', { document: SLUG }, { guildId: null, userId: user });
+      expect(res.ephemeral).toBe(true);
+      expect(res.final()?.content).toContain('in a server');
+      expect((await limited.fake.sendCommand('quote', { citation: `${SLUG}#p3.s2` }, { guildId: null, userId: user })).ephemeral).toBe(false);
     } finally {
       await limited.close();
     }

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
+import { NO_COOLDOWNS, type CooldownSettings } from '../../src/abuse/cooldown.js';
 import { startService } from '../../src/discord/service.js';
 import type { Bot } from '../../src/discord/bot.js';
 import { loadCommands } from '../../src/interactions/registry.js';
@@ -29,7 +30,7 @@ export interface ServiceHarness {
 }
 
 /** The bot as `npm start` runs it (lifecycle, cooldowns, health server), against the fake Discord. */
-export async function startServiceHarness({ cooldowns = { userSeconds: 0, guildPerMinute: 0 }, health = true } = {}): Promise<ServiceHarness> {
+export async function startServiceHarness({ cooldowns = NO_COOLDOWNS, health = true }: { cooldowns?: CooldownSettings; health?: boolean } = {}): Promise<ServiceHarness> {
   const fake = await startFakeDiscord({ token: 'fake-bot-token-for-dossier-tests' });
   const dataDir = await tempDataDir();
   const library = await Library.load(dataDir);
