@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCommands } from '../../src/interactions/registry.js';
 import { startFakeDiscord } from '../fake-discord/server.js';
-import { REPO, startHarness, type Harness } from '../helpers/bot.js';
+import { isolatedEnv, REPO, startHarness, type Harness } from '../helpers/bot.js';
 import { expectSentSafely } from '../helpers/replies.js';
 
 const run = promisify(execFile);
@@ -48,14 +48,11 @@ describe('npm run deploy', () => {
   it('GIVEN a guild id THEN the whole command list is registered in that guild in one PUT and global commands are untouched', async () => {
     const fake = await startFakeDiscord({ token: 'fake-bot-token-for-dossier-tests' });
     try {
-      const env = {
-        ...process.env,
-        DISCORD_TOKEN: fake.token,
-        DISCORD_APPLICATION_ID: fake.applicationId,
-        DISCORD_GUILD_ID: fake.guildId,
-        DISCORD_API_URL: fake.apiUrl,
-        LOG_LEVEL: 'silent',
-      };
+      // npm itself needs the rest of the environment (HOME, its cache); Dossier's own variables are pinned.
+      const env = isolatedEnv(
+        { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: fake.guildId, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: 'silent' },
+        process.env,
+      );
       const { stdout } = await run('npm', ['run', '--silent', 'deploy'], { cwd: REPO, env });
       expect(stdout).toMatch(/Registered 10 commands in guild/);
       const puts = fake.requests.filter((r) => r.method === 'PUT');

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES } from '../../src/config.js';
 import { startFakeDiscord } from '../fake-discord/server.js';
-import { REPO } from '../helpers/bot.js';
+import { FIXTURE_LIBRARY, isolatedEnv, REPO } from '../helpers/bot.js';
 import { untilAnswering } from '../helpers/loading.js';
 
 const run = promisify(execFile);
@@ -90,7 +90,8 @@ describe('Dockerfile', () => {
     const image = await mkdtemp(path.join(os.tmpdir(), 'dossier-image-'));
     const fake = await startFakeDiscord({ token: 'fake-bot-token-for-dossier-tests' });
     try {
-      for (const source of copies) await cp(path.join(REPO, source), path.join(image, source), { recursive: true });
+      // The image ships the repository's data/; the test ships the fixture in its place, never the working folder.
+      for (const source of copies) await cp(source.replace(/\/$/, '') === 'data' ? FIXTURE_LIBRARY : path.join(REPO, source), path.join(image, source), { recursive: true });
       // Stands in for `npm ci --omit=dev`: the runtime must not need anything outside dependencies (tsx included).
       await symlink(path.join(REPO, 'node_modules'), path.join(image, 'node_modules'));
       const pkg = JSON.parse(await read('package.json'));
@@ -98,7 +99,7 @@ describe('Dockerfile', () => {
       const [node, ...args] = JSON.parse(stages.at(-1)!.instructions.filter((i) => i.op === 'CMD').at(-1)!.args) as string[];
       const child = spawn(node === 'node' ? process.execPath : node!, args, {
         cwd: image,
-        env: { PATH: process.env.PATH, NODE_ENV: 'production', DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl },
+        env: isolatedEnv({ NODE_ENV: 'production', DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

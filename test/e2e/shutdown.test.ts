@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/server.js';
-import { registerCommands, REPO, tempDataDir } from '../helpers/bot.js';
+import { isolatedEnv, registerCommands, REPO, tempDataDir } from '../helpers/bot.js';
 import { untilAnswering } from '../helpers/loading.js';
 
 const SLUG = 'putin-sharif-sco';
@@ -21,15 +21,14 @@ async function startProcess(fake: FakeDiscord, dataDir: string): Promise<{ child
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/main.ts')], {
     cwd: REPO,
-    env: {
-      PATH: process.env.PATH,
+    env: isolatedEnv({
       DISCORD_TOKEN: fake.token,
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_URL: fake.apiUrl,
       DATA_DIR: dataDir,
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (out += d));

@@ -1,6 +1,7 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { CONFIG_VARIABLES } from '../../src/config.js';
 import { startBot, type Bot } from '../../src/discord/bot.js';
 import { LibraryManager } from '../../src/ingest/manager.js';
 import { loadCommands } from '../../src/interactions/registry.js';
@@ -12,12 +13,27 @@ import { startFakeDiscord } from '../fake-discord/server.js';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 
-/** A temporary DATA_DIR holding the bundled data plus any extra files. */
+/**
+ * The library tests build on: a copy of the bundled article, never the working
+ * `data/`, which holds whatever the user has added since.
+ */
+export const FIXTURE_LIBRARY = path.join(REPO, 'test/fixtures/library');
+
+/** A temporary DATA_DIR holding the fixture library plus any extra files. */
 export async function tempDataDir(extra: Record<string, string> = {}): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dossier-data-'));
-  await cp(path.join(REPO, 'data'), dir, { recursive: true });
+  await cp(FIXTURE_LIBRARY, dir, { recursive: true });
   for (const [name, text] of Object.entries(extra)) await writeFile(path.join(dir, name), text);
   return dir;
+}
+
+/**
+ * The environment for a child process of the product: no `.env` is loaded (the
+ * user's sits beside the repository), and every variable Dossier reads is set,
+ * blank unless given, so the user's shell cannot change what a test runs against.
+ */
+export function isolatedEnv(vars: Record<string, string>, base: NodeJS.ProcessEnv = { PATH: process.env.PATH }): NodeJS.ProcessEnv {
+  return { ...base, ...Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, ''])), DOTENV_CONFIG_PATH: os.devNull, ...vars };
 }
 
 export interface Harness {

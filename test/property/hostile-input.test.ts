@@ -1,4 +1,3 @@
-import path from 'node:path';
 import fc from 'fast-check';
 import { ApplicationCommandOptionType as T, type APIApplicationCommandOption } from 'discord.js';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,7 @@ import { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
 import { LIMITS } from '../../src/replies/limits.js';
 import type { Reply } from '../../src/replies/types.js';
-import { REPO } from '../helpers/bot.js';
+import { FIXTURE_LIBRARY } from '../helpers/bot.js';
 
 // Quick in `npm test`; FUZZ_RUNS=2000 for a deeper hunt.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -97,7 +96,7 @@ let library: Library;
 let commands: ReadonlyMap<string, CommandModule>;
 
 beforeAll(async () => {
-  library = await Library.load(path.join(REPO, 'data'));
+  library = await Library.load(FIXTURE_LIBRARY);
   commands = await loadCommands();
 });
 

@@ -9,7 +9,7 @@ import { DigestService } from '../../src/digest/service.js';
 import { DigestStore, QUIET_SKIPPED } from '../../src/digest/store.js';
 import { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
-import { REPO } from '../helpers/bot.js';
+import { FIXTURE_LIBRARY } from '../helpers/bot.js';
 import { BACKENDS, emptyDatabase } from '../helpers/databases.js';
 import { RecordingSender } from '../helpers/digest.js';
 import { makeDoc } from '../helpers/docs.js';
@@ -44,7 +44,7 @@ describe.each(BACKENDS)('on %s', (kind) => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'dossier-digest-'));
     target = await emptyDatabase(kind, dir);
-    library = await Library.load(path.join(REPO, 'data'));
+    library = await Library.load(FIXTURE_LIBRARY);
     clock = Date.parse('2026-11-27T12:00:00Z');
   });
 
