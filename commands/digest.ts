@@ -124,11 +124,9 @@ async function now(ctx: CommandContext): Promise<Reply> {
   return { content: `The brief was not posted in <#${result.channelId}>: ${explainFailure(result.outcome.code, result.outcome.message)}${code}`, ephemeral: true };
 }
 
-/** One reply holds one message: the first part, and a note when there are more. */
+/** The first part as the reply, the rest after it: the whole brief, wherever it is asked for. */
 function briefReply(messages: string[]): Reply {
-  if (messages.length <= 1) return { content: messages[0] ?? '' };
-  const note = `\n-# ${plural(messages.length - 1, 'more part')} left out here: \`/digest set\` posts the whole brief to a channel, and \`npx dossier digest\` prints it.`;
-  return { content: truncate(messages[0]!, LIMITS.content - note.length) + note };
+  return { content: messages[0] ?? '', more: messages.slice(1) };
 }
 
 export async function execute(ctx: CommandContext): Promise<Reply> {

@@ -41,7 +41,7 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
   if (!file && !url) throw new UserError('Attach a file (`file:`) or give a link (`url:`) to add a document.');
   const title = ctx.options.string('title', { max: 200 })?.replace(/\s+/g, ' ').trim() || undefined;
   const tags = parseTags(ctx.options.string('tags', { max: 300 }));
-  const source: IngestSource = file ? { kind: 'attachment', ...file } : { kind: 'url', url: url! };
+  const source: IngestSource = file?.path ? { kind: 'file', path: file.path } : file ? { kind: 'attachment', ...file } : { kind: 'url', url: url! };
   service.precheck(source);
 
   await ctx.defer();

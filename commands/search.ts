@@ -10,20 +10,23 @@ import { passage, plural } from '../src/replies/passages.js';
 import type { Reply, ReplyButton } from '../src/replies/types.js';
 import type { SearchResult } from '../src/store/types.js';
 
+/** How many passages when `limit` is not given, in Discord, the console and the CLI alike. */
+export const DEFAULT_SEARCH_LIMIT = 3;
+
 export const data = {
   name: 'search',
   description: 'Find verbatim passages in the library (typos and any word order are fine)',
   options: [
     { type: ApplicationCommandOptionType.String, name: 'query', description: 'Words to look for', required: true, max_length: 200 },
     { type: ApplicationCommandOptionType.String, name: 'document', description: 'Only search this document', autocomplete: true, max_length: 100 },
-    { type: ApplicationCommandOptionType.Integer, name: 'limit', description: 'How many passages (1–10, default 3)', min_value: 1, max_value: 10 },
+    { type: ApplicationCommandOptionType.Integer, name: 'limit', description: `How many passages (1–10, default ${DEFAULT_SEARCH_LIMIT})`, min_value: 1, max_value: 10 },
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 export function execute(ctx: CommandContext): Reply {
   const query = ctx.options.string('query', { max: 200 });
   if (!query?.trim()) throw new UserError('Please give some words to search for, for example `/search wheat exports`.');
-  const limit = ctx.options.integer('limit', { min: 1, max: 10 }) ?? 3;
+  const limit = ctx.options.integer('limit', { min: 1, max: 10 }) ?? DEFAULT_SEARCH_LIMIT;
   const document = ctx.options.string('document', { max: 100 });
   return render(ctx.library, query, limit, document, ctx.library.search(query, { limit, document }));
 }

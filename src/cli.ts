@@ -5,7 +5,9 @@ import { replyToText } from './console/render.js';
 import { createSession } from './console/session.js';
 import { loadEnv } from './env.js';
 import { UserError } from './errors.js';
+import { checkDeclaredLimits } from './interactions/definition.js';
 import { loadCommands } from './interactions/registry.js';
+import { DEFAULT_SEARCH_LIMIT } from '../commands/search.js';
 import { createLogger } from './log.js';
 import { startLibraryServices } from './ingest/index.js';
 import { openLibrary } from './store/build.js';
@@ -14,7 +16,7 @@ import type { Point, SearchHit } from './types.js';
 
 const USAGE = `Usage: dossier <command> [arguments] [--guild ID] [--json]
 
-  search <query…> [--limit N] [--document SLUG]   verbatim passages (N 1–25, default 5)
+  search <query…> [--limit N] [--document SLUG]   verbatim passages (N 1–10, default 3, as in Discord)
   search --stdin [--limit N] --json                one query per line, one JSON line per query
   quote <citation> [--context N]                    the exact passage (N 0–3 sentences around)
   topics [--document SLUG]                          topics with their points and summaries
@@ -38,12 +40,6 @@ function write(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
-function intArg(name: string, raw: string | undefined, min: number, max: number, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UserError(`--${name} must be a whole number from ${min} to ${max}.`);
-  return n;
-}
 
 async function main(argv: string[]): Promise<number> {
   loadEnv();
@@ -73,14 +69,22 @@ async function main(argv: string[]): Promise<number> {
     return command || flags.help ? 0 : 2;
   }
   const config = loadConfig();
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: false, fd: 2 });
+  const logger = createLogger({ level: process.env.LOG_LEVEL?.trim() || 'warn', pretty: false, fd: 2 });
   if (flags.guild !== undefined && !/^\d{17,20}$/.test(flags.guild)) throw new UserError('--guild takes a Discord server id (17–20 digits).');
   if (flags.guild !== undefined && flags.shared) throw new UserError('Give --guild ID or --shared, not both.');
+  const arg = rest.join(' ').trim();
+  const commands = await loadCommands();
+  const values: Record<string, string | undefined> = { document: flags.document, length: flags.length, context: flags.context, limit: flags.limit };
+  if (command === 'search') values.query = arg;
+  if (command === 'quote') values.citation = arg;
+  if (command === 'topic') values.name = arg;
+  // The limits the command declares to Discord hold here too (query length, --limit, --context), checked before the library loads.
+  const definition = commands.get(command)?.data;
+  if (definition) checkDeclaredLimits(definition, values);
   const shared = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: true });
   const { libraries } = await startLibraryServices(shared, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId }, { logger });
   const scope = flags.guild ? await libraries.server(flags.guild) : libraries.shared;
   const library = scope.library();
-  const arg = rest.join(' ').trim();
 
   if (command === 'ingest') {
     if (!arg) throw new UserError('Give a file path or an http(s) link: dossier ingest <file-or-url> [--guild ID | --shared] [--title T] [--tags a,b].');
@@ -98,19 +102,14 @@ async function main(argv: string[]): Promise<number> {
       since: flags.since,
       topics: flags.topics,
       database: config.database,
-      write: (text) => process.stdout.write(`${flags.json ? text : replyToText({ content: text })}\n`),
+      write: (text) => process.stdout.write(`${flags.json ? text : replyToText({ content: text }, { interactive: false })}\n`),
     });
     return 0;
   }
   if (!flags.json) {
-    const commands = await loadCommands();
     const session = createSession(() => scope, commands, logger);
-    const values: Record<string, string | undefined> = { document: flags.document, length: flags.length, context: flags.context, limit: flags.limit };
-    if (command === 'search') values.query = arg;
-    if (command === 'quote') values.citation = arg;
-    if (command === 'topic') values.name = arg;
     const reply = await session.run(command, values);
-    (reply.ephemeral ? process.stderr : process.stdout).write(`${replyToText(reply)}\n`);
+    (reply.ephemeral ? process.stderr : process.stdout).write(`${replyToText(reply, { interactive: false })}\n`);
     return reply.ephemeral ? 1 : 0;
   }
 
@@ -120,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
   };
   switch (command) {
     case 'search': {
-      const limit = intArg('limit', flags.limit, 1, 25, 5);
+      const limit = flags.limit === undefined ? DEFAULT_SEARCH_LIMIT : Number(flags.limit);
       if (flags.stdin) {
         // One line in, one flushed line out, in order: others can time it the same way.
         for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
@@ -128,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
           let results: ReturnType<typeof hitJson>[] = [];
           let error: string | undefined;
           try {
+            checkDeclaredLimits(definition!, { query: line });
             results = library.search(line, { limit, document: flags.document }).hits.map(hitJson);
           } catch (err) {
             if (!(err instanceof UserError)) throw err;
@@ -144,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'quote': {
       if (!arg) throw new UserError('quote needs a citation, e.g. `dossier quote putin-sharif-sco#p3.s2 --json`.');
-      const q = library.quote(arg, intArg('context', flags.context, 0, 3, 0));
+      const q = library.quote(arg, flags.context === undefined ? 0 : Number(flags.context));
       write({
         citation: q.point.citation,
         text: q.point.text,

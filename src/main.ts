@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireDiscord, type Config } from './config.js';
+import { terminalSender } from './console/digest.js';
 import { runConsole } from './console/repl.js';
 import { DatabaseError, openDatabase, type Database } from './db/index.js';
 import { databasePassword } from './db/url.js';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   }
   const bot = Boolean(config.discordToken);
   // The console owns stdout for its answers, so its logs go to stderr.
-  const logger = createLogger({ level: bot ? config.logLevel : (process.env.LOG_LEVEL ?? 'warn'), pretty: !config.production, fd: bot ? 1 : 2, secrets: [config.discordToken, databasePassword(config.database)] });
+  const logger = createLogger({ level: bot ? config.logLevel : (process.env.LOG_LEVEL?.trim() || 'warn'), pretty: !config.production, fd: bot ? 1 : 2, secrets: [config.discordToken, databasePassword(config.database)] });
   await access(config.dataDir).catch(() => fail(`DATA_DIR: the folder ${config.dataDir} does not exist.`));
   // Closeables (the database, schedulers) register with `lifecycle.onClose`; SIGTERM drains and closes them.
   // Installed before the (possibly long) index build, so a stop during start-up still exits cleanly.
@@ -92,7 +93,8 @@ async function main(): Promise<void> {
     let consoleDb: Database | undefined;
     try {
       consoleDb = await openDatabase(config.database);
-      services.digest = new DigestService({ store: new DigestStore(consoleDb), libraryFor: async (id) => (await open(id)).library(), logger });
+      // A brief "posted" from the console is printed, under the channel it would have gone to.
+      services.digest = new DigestService({ store: new DigestStore(consoleDb), libraryFor: async (id) => (await open(id)).library(), logger, sender: terminalSender(process.stdout) });
     } catch (err) {
       if (!(err instanceof DatabaseError)) throw err;
       logger.warn({ err: err.message }, 'the daily brief is not available in the console');

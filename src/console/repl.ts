@@ -41,7 +41,7 @@ export async function runConsole({ open, guildId = null, commands, logger, input
   let scope = await open(guildId);
   const session = createSession(() => scope, commands, logger, services);
   const interactive = 'isTTY' in input && Boolean((input as NodeJS.ReadStream).isTTY);
-  const names = [...[...commands.keys()].map((n) => `/${n}`), '/guild'];
+  const names = [...[...commands.keys()].map((n) => `/${n}`), '/guild', '/press'];
   const rl = readline.createInterface({
     input,
     output: interactive ? output : undefined,
@@ -73,7 +73,7 @@ export async function runConsole({ open, guildId = null, commands, logger, input
       prompt();
       continue;
     }
-    const reply = await session.answer(line.startsWith('/') ? line : `/${line}`);
+    const reply = await session.answer(line);
     output.write(`${replyToText(reply)}\n\n`);
     prompt();
   }

@@ -139,6 +139,12 @@ export function createInteractionHandler(deps: InteractionDeps) {
   }
 
   async function send(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply, deferred: Promise<void> | undefined, deferredEphemeral: boolean | undefined) {
+    await sendFirst(interaction, reply, deferred, deferredEphemeral);
+    // In order, each once the one before is there: Discord shows follow-ups in the order they arrive.
+    for (const part of reply.more ?? []) await interaction.followUp(toReplyOptions({ content: part, ephemeral: reply.ephemeral }));
+  }
+
+  async function sendFirst(interaction: ChatInputCommandInteraction | ButtonInteraction, reply: Reply, deferred: Promise<void> | undefined, deferredEphemeral: boolean | undefined) {
     if (!deferred) {
       await interaction.reply(toReplyOptions(reply));
       return;

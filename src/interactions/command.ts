@@ -37,6 +37,8 @@ export interface AttachmentRef {
   name: string;
   size: number;
   contentType?: string;
+  /** A file on this machine, given as `file:PATH` in the console: read from disk rather than downloaded. */
+  path?: string;
 }
 
 export interface CommandServices {

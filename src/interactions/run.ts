@@ -33,5 +33,6 @@ export function errorReply(err: unknown, logger: Logger, context: Record<string,
 export function finalize(reply: Reply): Reply {
   const content = reply.content.trim() ? truncate(reply.content, LIMITS.content) : '(nothing to show)';
   const buttons = reply.buttons?.slice(0, LIMITS.buttonsPerRow).map((b) => ({ ...b, label: truncate(b.label, LIMITS.buttonLabel) }));
-  return { ...reply, content, buttons };
+  const more = reply.more?.filter((m) => m.trim()).slice(0, LIMITS.followUps).map((m) => truncate(m, LIMITS.content));
+  return { ...reply, content, buttons, ...(more?.length ? { more } : { more: undefined }) };
 }

@@ -16,6 +16,8 @@ export const LIMITS = {
   customId: 100,
   buttonsPerRow: 5,
   actionRows: 5,
+  // Follow-ups one answer may send (a daily brief is a few parts; the cap keeps a bug from flooding a channel).
+  followUps: 10,
 } as const;
 
 /**

@@ -9,6 +9,12 @@ export interface Reply {
   ephemeral?: boolean;
   buttons?: ReplyButton[];
   /**
+   * Further messages after this one, in order, when an answer needs more than
+   * one (a long daily brief): Discord gets them as follow-ups, the console and
+   * CLI print them. Same visibility as the first.
+   */
+  more?: string[];
+  /**
    * How the request ended when it did not succeed, for metrics and logs (never
    * shown): `refused` for a missing permission, `rejected` for input the bot
    * cannot act on (unknown citation, empty query, oversized file…).
