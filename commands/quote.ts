@@ -7,6 +7,7 @@ import { LIMITS, truncate } from '../src/replies/limits.js';
 import { blockQuote, escapeMarkdown } from '../src/replies/markdown.js';
 import { attribution, plural } from '../src/replies/passages.js';
 import type { Reply } from '../src/replies/types.js';
+import type { Point } from '../src/types.js';
 
 export const data = {
   name: 'quote',
@@ -35,18 +36,21 @@ export function button(ctx: CommandContext, payload: string): Reply {
 
 function render(library: Library, citation: string, context: number): Reply {
   const q = library.quote(citation, context);
-  const italic = (text: string) => `> *${escapeMarkdown(text).replace(/\*/g, '\\*')}*`;
-  const before = q.before.map((p) => italic(p.text));
-  const after = q.after.map((p) => italic(p.text));
+  // Context that runs into a neighbouring paragraph: every sentence says which paragraph it is from.
+  const crosses = [...q.before, ...q.after].some((p) => p.paragraph !== q.point.paragraph);
+  const label = (p: Point) => (crosses ? `\n${attribution(library, p, { title: false })}` : '');
+  const italic = (p: Point) => `> *${escapeMarkdown(p.text).replace(/\*/g, '\\*')}*${label(p)}`;
+  const before = q.before.map(italic);
+  const after = q.after.map(italic);
   const note = context > 0 ? ` · ${plural(q.before.length + q.after.length, 'sentence')} of context in italics` : '';
   const footer = `${attribution(library, q.point)}${note}`;
-  const overhead = footer.length + [...before, ...after].reduce((n, l) => n + l.length + 1, 0) + 10;
+  const overhead = footer.length + label(q.point).length + [...before, ...after].reduce((n, l) => n + l.length + 1, 0) + 10;
   // Context is a courtesy; the cited passage itself is what must fit.
   const room = LIMITS.content - overhead;
   if (room < 300) {
     return { content: `${blockQuote(q.point.text, { maxChars: LIMITS.content - footer.length - 40 })}\n${footer}` };
   }
-  const main = blockQuote(q.point.text, { maxChars: room - 40 });
+  const main = blockQuote(q.point.text, { maxChars: room - 40 }) + label(q.point);
   const cut = q.point.text.length > room - 40 ? `\n-# The passage is longer than one Discord message; quote its sentences (\`${q.point.doc}#p${q.point.paragraph}.s1\` …) for the rest.` : '';
   return { content: truncate([...before, main, ...after, footer].join('\n') + cut, LIMITS.content) };
 }

@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
   // The limits the command declares to Discord hold here too (query length, --limit, --context), checked before the library loads.
   const definition = commands.get(command)?.data;
   if (definition) checkDeclaredLimits(definition, values);
-  const shared = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: true });
+  const shared = await openLibrary(config.dataDir, { logger, maxBytes: config.ingest.maxBytes, indexDir: config.indexDir, complete: true });
   const { libraries } = await startLibraryServices(shared, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId }, { logger });
   const scope = flags.guild ? await libraries.server(flags.guild) : libraries.shared;
   const library = scope.library();

@@ -5,6 +5,7 @@ import { terminalSender } from './console/digest.js';
 import { runConsole } from './console/repl.js';
 import { DatabaseError, openDatabase, type Database } from './db/index.js';
 import { databasePassword } from './db/url.js';
+import { reportOversized } from './documents/oversized.js';
 import { DigestService } from './digest/service.js';
 import { DigestStore } from './digest/store.js';
 import { startDigest } from './discord/digest.js';
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
   // The console owns stdout for its answers, so its logs go to stderr.
   const logger = createLogger({ level: bot ? config.logLevel : (process.env.LOG_LEVEL?.trim() || 'warn'), pretty: !config.production, fd: bot ? 1 : 2, secrets: [config.discordToken, databasePassword(config.database)] });
   await access(config.dataDir).catch(() => fail(`DATA_DIR: the folder ${config.dataDir} does not exist.`));
+  // Every start, not only when the index is rebuilt: a file skipped for its size is never skipped in silence.
+  void reportOversized(config.dataDir, config.ingest.maxBytes, logger);
   // Closeables (the database, schedulers) register with `lifecycle.onClose`; SIGTERM drains and closes them.
   // Installed before the (possibly long) index build, so a stop during start-up still exits cleanly.
   const lifecycle = new Lifecycle();
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
     const guildId = consoleGuild();
     // From the saved index when the documents are unchanged (seconds); otherwise built in a worker thread.
     // The console answers at once, so it waits for topics too.
-    const library = await openLibrary(config.dataDir, { logger, indexDir: config.indexDir, complete: true });
+    const library = await openLibrary(config.dataDir, { logger, maxBytes: config.ingest.maxBytes, indexDir: config.indexDir, complete: true });
     const { libraries } = await startLibraryServices(library, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId }, { logger });
     const open = async (id: string | null) => (id === null ? libraries.shared : libraries.server(id));
     // `/digest now` keeps the console's brief history in the database, as `dossier digest` does.
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
   // Documents /ingest added before each server had its own library: to their server's folder, when known.
   await settleLegacyIngested(config.dataDir, logger);
   // Loading starts now, alongside the gateway login.
-  const loadingLibrary = openLibrary(config.dataDir, { logger, indexDir: config.indexDir });
+  const loadingLibrary = openLibrary(config.dataDir, { logger, maxBytes: config.ingest.maxBytes, indexDir: config.indexDir });
   // Awaited below; this only keeps an early failure from counting as unhandled while the gateway connects.
   loadingLibrary.catch(() => {});
   const { bot: running } = await startService({

@@ -1,5 +1,7 @@
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
+import { formatBytes } from '../ingest/errors.js';
+import { contentHash, duplicateReason } from './content-hash.js';
 import type { Doc } from '../types.js';
 import { DocumentError } from './errors.js';
 import { pdfToText, PdfUnreadable } from './pdf.js';
@@ -117,9 +119,29 @@ async function walk(dataDir: string, rel: string, out: string[], logger: WarnLog
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function formatMB(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+/**
+ * Every document file over `maxBytes`, the servers' folders included. Start-up
+ * reports them each time: a saved index never reads the files again, so a file
+ * skipped for its size would otherwise be mentioned once, at the first build.
+ */
+export async function oversizedFiles(dataDir: string, maxBytes: number, logger?: WarnLogger): Promise<{ path: string; size: number }[]> {
+  const paths: string[] = [];
+  await walk(dataDir, '', paths, logger);
+  const servers = await readdir(join(dataDir, GUILDS_FOLDER), { withFileTypes: true }).catch(() => []);
+  for (const s of servers) if (s.isDirectory()) await walk(dataDir, `${GUILDS_FOLDER}/${s.name}`, paths, logger, `${GUILDS_FOLDER}/${s.name}`);
+  const over: { path: string; size: number }[] = [];
+  for (const rel of paths.sort(byPath)) {
+    const size = (await stat(join(dataDir, ...rel.split('/'))).catch(() => undefined))?.size ?? 0;
+    if (size > maxBytes) over.push({ path: rel, size });
+  }
+  return over;
 }
+
+/** The warning for each of them: name, size and the limit, never a silent skip. */
+function tooLarge(size: number, maxBytes: number): string {
+  return `file is too large (${formatBytes(size)}; limit ${formatBytes(maxBytes)}, INGEST_MAX_BYTES)`;
+}
+
 
 /**
  * Reads and parses one document (path relative to `dataDir`, forward slashes).
@@ -137,7 +159,7 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
   try {
     const info = await lstat(full).then((s) => (s.isSymbolicLink() ? stat(full) : s));
     if (info.size > maxBytes) {
-      throw new DocumentError(`file is too large (${formatMB(info.size)}; limit ${formatMB(maxBytes)})`, { path: relPath });
+      throw new DocumentError(tooLarge(info.size, maxBytes), { path: relPath });
     }
     bytes = await readFile(full);
   } catch (err) {
@@ -147,7 +169,7 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
   }
   // The size can change between stat and read.
   if (bytes.length > maxBytes) {
-    throw new DocumentError(`file is too large (${formatMB(bytes.length)}; limit ${formatMB(maxBytes)})`, { path: relPath });
+    throw new DocumentError(tooLarge(bytes.length, maxBytes), { path: relPath });
   }
 
   // A PDF is parsed as the plain text of its text layer.
@@ -245,9 +267,20 @@ export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Pr
 
   const loaded: ParsedDocument[] = [];
   const skipped: SkippedFile[] = [];
+  // The same content under two names is one document: the first in path order stays.
+  const seen = new Map<string, string>();
   for (const o of outcomes) {
-    if ('doc' in o) loaded.push(opts.guild === undefined ? o : { ...o, doc: { ...o.doc, guild: opts.guild } });
-    else skipped.push(o);
+    if (!('doc' in o)) {
+      skipped.push(o);
+      continue;
+    }
+    const first = seen.get(contentHash(o.doc));
+    if (first !== undefined) {
+      skipped.push({ path: o.doc.path, reason: duplicateReason({ path: first }) });
+      continue;
+    }
+    seen.set(contentHash(o.doc), o.doc.path);
+    loaded.push(opts.guild === undefined ? o : { ...o, doc: { ...o.doc, guild: opts.guild } });
   }
   return { docs: assignUniqueSlugs(loaded, opts.logger, opts.reserved), skipped };
 }

@@ -30,6 +30,6 @@ export async function startLibraryServices(
   const libraries = new Libraries(manager, { settings, logger: opts.logger, memoryBudgetBytes: opts.memoryBudgetBytes });
   const ingest = libraries.shared.ingest;
   await ingest.init();
-  const watcher = opts.watch ? watchDataDir(settings.dataDir, (rel) => libraries.writerFor(rel), { logger: opts.logger }) : undefined;
+  const watcher = opts.watch ? watchDataDir(settings.dataDir, (rel) => libraries.writerFor(rel), { logger: opts.logger, maxBytes: settings.maxBytes }) : undefined;
   return { libraries, manager, ingest, watcher };
 }

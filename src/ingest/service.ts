@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { sameContent } from '../documents/content-hash.js';
 import { DocumentError } from '../documents/errors.js';
 import { RefusalError } from '../errors.js';
 import { renderDocument } from '../documents/frontmatter.js';
@@ -189,6 +190,7 @@ export class IngestService {
       await mkdir(folder, { recursive: true });
       const meta = converted.meta;
       const source = req.source.kind === 'url' ? fetched.url : meta.source;
+      let duplicateOf: Doc | undefined;
       const write = async (slug: string): Promise<Doc | undefined> => {
         // Someone else (another process on this folder) wrote this name since the library was loaded.
         if (slugOnDisk(folder, slug)) return undefined;
@@ -219,6 +221,9 @@ export class IngestService {
           throw err;
         }
         if (doc.paragraphs.length === 0) throw new IngestRefusal('That document has no text to index.');
+        // The same text under another name (dropped into the folder by hand, say) is the same document: nothing is written.
+        duplicateOf = sameContent(doc, library.docs);
+        if (duplicateOf) return doc;
         await writeFileAtomic(path.join(folder, `${slug}${converted.ext}`), raw);
         return doc;
       };
@@ -232,6 +237,7 @@ export class IngestService {
           return written?.value ? { value: written.value } : undefined;
         },
       );
+      if (duplicateOf) return this.result('duplicate', duplicateOf, library);
       const slug = doc.slug;
       const relPath = doc.path;
       const next = await commit({ add: [doc] });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { duplicateReason, sameContent } from '../documents/content-hash.js';
 import { watch, type FSWatcher } from 'chokidar';
 import { DocumentError } from '../documents/errors.js';
 import { guildOfPath, isDocumentPath, isIgnoredName, loadDocumentFile, toDocPath } from '../documents/load.js';
@@ -27,7 +28,7 @@ export type WriterFor = (relPath: string) => LibraryWriter | undefined | Promise
  * applied in one update per library; dotfiles, the atomic writer's temp files
  * among them, are never looked at.
  */
-export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logger?: Logger; debounceMs?: number } = {}): DataWatcher {
+export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logger?: Logger; debounceMs?: number; maxBytes?: number } = {}): DataWatcher {
   const debounceMs = opts.debounceMs ?? 300;
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -81,7 +82,7 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
             continue;
           }
           try {
-            const parsed = await loadDocumentFile(dataDir, rel);
+            const parsed = await loadDocumentFile(dataDir, rel, { maxBytes: opts.maxBytes });
             if (old) taken.delete(old.slug);
             const wanted = old && !parsed.slugPinned ? old.slug : parsed.doc.slug;
             const slug = uniqueSlug(wanted, (s) => taken.has(s));
@@ -90,6 +91,12 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
             const doc = { ...parsed.doc, slug, ...(guild ? { guild } : {}) };
             // The ingest service's own writes arrive here too, already in the library.
             if (old && sameDoc(old, doc)) continue;
+            const original = sameContent(doc, [...library.docs, ...add]);
+            if (original) {
+              opts.logger?.warn({ path: rel, reason: duplicateReason(original) }, 'document skipped');
+              if (old) remove.push(old.slug);
+              continue;
+            }
             if (old && old.slug !== slug) remove.push(old.slug);
             add.push(doc);
           } catch (err) {

@@ -6,7 +6,7 @@ import { encodeSnapshot, withTopics } from './snapshot.js';
 
 const BUILD_NICENESS = 10;
 
-const { dataDir, early: wantEarly } = workerData as { dataDir: string; early: boolean };
+const { dataDir, early: wantEarly, maxBytes } = workerData as { dataDir: string; early: boolean; maxBytes?: number };
 
 // On Linux a nice value belongs to a thread: this lowers the build's priority
 // only, so on a small machine the main thread (answering users) wins the core.
@@ -40,6 +40,7 @@ const { content, skipped } = await buildContent(
         return resumed;
       }
     : undefined,
+  maxBytes,
 );
 const bytes = transferable(early ? withTopics(early, content.topics) : encodeSnapshot(content));
 parentPort!.postMessage({ type: 'done', bytes, skipped }, [bytes.buffer as ArrayBuffer]);

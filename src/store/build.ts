@@ -71,12 +71,14 @@ export async function buildContent(
    * built (topics take as long again); the topic build waits for what it returns.
    */
   onIndexed?: (content: SnapshotContent) => void | Promise<void>,
+  /** Files over this many bytes are skipped (INGEST_MAX_BYTES, the same limit /ingest applies). */
+  maxBytes?: number,
 ): Promise<BuildResult> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
   const key = await documentsKey(dataDir);
   progress({ phase: 'reading', ms: ms() });
-  const { docs, skipped } = await loadDocuments(dataDir);
+  const { docs, skipped } = await loadDocuments(dataDir, { maxBytes });
   const curated = await loadCuratedTopics(path.join(dataDir, 'topics.json'));
   const points = pointsOf(docs);
   progress({ phase: 'indexing', documents: docs.length, points: points.length, ms: ms() });
@@ -133,11 +135,12 @@ export function buildInWorker(
      */
     onIndex?: (bytes: Uint8Array) => void | Promise<void>;
     onProgress?: (progress: BuildProgress) => void;
+    maxBytes?: number;
   } = {},
 ): Promise<{ bytes: Uint8Array; skipped: SkippedFile[] }> {
-  const { logger, onIndex, onProgress } = options;
+  const { logger, onIndex, onProgress, maxBytes } = options;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl(), { workerData: { dataDir, early: Boolean(onIndex) } });
+    const worker = new Worker(workerUrl(), { workerData: { dataDir, early: Boolean(onIndex), maxBytes } });
     let settled = false;
     type Message = { type: 'progress'; progress: BuildProgress } | { type: 'index'; bytes: Uint8Array } | { type: 'done'; bytes: Uint8Array; skipped: SkippedFile[] };
     worker.on('message', (m: Message) => {
@@ -172,6 +175,8 @@ export interface OpenOptions {
   inProcess?: boolean;
   /** On a cold start, wait for topics too instead of serving searches as soon as the index is ready. */
   complete?: boolean;
+  /** Files over this many bytes are skipped (INGEST_MAX_BYTES); default 10 MB. */
+  maxBytes?: number;
 }
 
 /**
@@ -202,11 +207,11 @@ export async function openLibrary(dataDir: string, options: OpenOptions = {}): P
     const t0 = performance.now();
     let built: Uint8Array;
     if (options.inProcess) {
-      const { content, skipped } = await buildContent(dataDir);
+      const { content, skipped } = await buildContent(dataDir, undefined, undefined, options.maxBytes);
       logSkipped(skipped, logger);
       built = encodeSnapshot(content);
     } else {
-      const { bytes: b, skipped } = await buildInWorker(dataDir, { logger });
+      const { bytes: b, skipped } = await buildInWorker(dataDir, { logger, maxBytes: options.maxBytes });
       logSkipped(skipped, logger);
       built = b;
     }
@@ -218,7 +223,7 @@ export async function openLibrary(dataDir: string, options: OpenOptions = {}): P
     );
     return library;
   };
-  if (!stale && !options.inProcess) return coldStart(dataDir, indexDir, logger, !options.complete);
+  if (!stale && !options.inProcess) return coldStart(dataDir, indexDir, logger, !options.complete, options.maxBytes);
   if (!stale) return rebuild();
   void rebuild().then(
     (library) => options.onUpdate?.(library),
@@ -231,7 +236,7 @@ export async function openLibrary(dataDir: string, options: OpenOptions = {}): P
  * No usable snapshot: a worker builds. Searches are served as soon as the
  * index is ready; topics join the same library when the worker finishes.
  */
-function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined, early: boolean): Promise<Library> {
+function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined, early: boolean, maxBytes?: number): Promise<Library> {
   const started = performance.now();
   return new Promise<Library>((resolve, reject) => {
     let searchable: Promise<Library> | undefined;
@@ -260,7 +265,7 @@ function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined
         );
       }
     };
-    buildInWorker(dataDir, { logger, onIndex: early ? onIndex : undefined, onProgress })
+    buildInWorker(dataDir, { logger, onIndex: early ? onIndex : undefined, onProgress, maxBytes })
       .then(async ({ bytes, skipped }) => {
         logSkipped(skipped, logger);
         await writeSnapshot(indexDir, bytes).catch((err) => logger?.warn({ err, dataDir }, 'could not save the index snapshot; the next start rebuilds it'));

@@ -133,6 +133,18 @@ describe('/quote', () => {
     expect(content).toContain('His suggestion to “further move”');
   });
 
+  it('GIVEN context that runs into the next paragraph THEN each quoted sentence is labelled with its own paragraph', async () => {
+    // p3.s3 is the last sentence of paragraph 3: one sentence before is from ¶3, one after from ¶4.
+    const content = text(await h.fake.sendCommand('quote', { citation: `${SLUG}#p3.s3`, context: 1 }));
+    const lines = content.split('\n');
+    const labelAfter = (start: string) => lines[lines.findIndex((l) => l.startsWith(start)) + 1];
+    expect(labelAfter('> *The Pakistani leader said')).toBe(`-# ¶3 · \`${SLUG}#p3.s2\``);
+    expect(labelAfter('> His suggestion')).toBe(`-# ¶3 · \`${SLUG}#p3.s3\``);
+    expect(labelAfter('> *The same can be said')).toMatch(new RegExp(`^-# ¶4 · \`${SLUG}#p4\\.s1\`$`));
+    // Within one paragraph, no labels: the footer says it all.
+    expect(text(await h.fake.sendCommand('quote', { citation: `${SLUG}#p3.s2`, context: 1 }))).not.toContain(`-# ¶3 · \`${SLUG}#p3.s1\``);
+  });
+
   it('GIVEN an unknown citation THEN a polite ephemeral error says what exists', async () => {
     const res = await h.fake.sendCommand('quote', { citation: `${SLUG}#p9` });
     expect(res.ephemeral).toBe(true);

@@ -114,4 +114,17 @@ describe('the local console', () => {
     expectInOrder(stdout, ['No daily brief is set for this server.', '🗞️ **Daily brief**', /`putin-sharif-sco#p\d\.s\d`/]);
     expect(stdout).not.toContain('left out');
   });
+
+  it('GIVEN a file over INGEST_MAX_BYTES in the data folder THEN every start names it, its size and the limit, from a fresh build and from the saved index alike', async () => {
+    const own = await tempDataDir({ 'annex.txt': `Annex\n\n${'The convoy moved on. '.repeat(300)}\n` });
+    try {
+      for (let start = 0; start < 2; start++) {
+        const { stderr, stdout } = await consoleSession(own, ['/sources'], [], { INGEST_MAX_BYTES: '4096' });
+        expect(stderr).toContain('document skipped: annex.txt is 6.2 KB, over the 4.0 KB limit (INGEST_MAX_BYTES)');
+        expect(stdout).not.toContain('annex');
+      }
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

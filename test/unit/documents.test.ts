@@ -10,6 +10,7 @@ import {
   isDocumentPath,
   loadDocumentFile,
   loadDocuments,
+  oversizedFiles,
   type WarnLogger,
 } from '../../src/documents/load.js';
 import { parseDocument, parseDocumentDetailed, type DocumentExt } from '../../src/documents/parse.js';
@@ -347,6 +348,35 @@ describe('loading from disk', () => {
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('GIVEN the same text under two names (one with front matter, one dropped plain) THEN one document loads and the other is skipped naming the file it repeats', async () => {
+    const body = 'Grain corridor memo\n\nThe corridor carried lentils northward.\nInsurers priced it weekly.\n';
+    await put('grain.txt', body);
+    await put('ingested/grain-corridor-memo.txt', `---\ntitle: Grain corridor memo\nslug: grain-corridor-memo\n---\n${body.split('\n\n')[1]}`);
+    await put('copies/grain (1).txt', body.replace(/\n/g, '\r\n'));
+    await put('guilds/123456789012345678/grain.txt', body);
+    const { docs, skipped } = await loadDocuments(dir);
+    expect(docs.map((d) => d.path)).toEqual(['copies/grain (1).txt']);
+    expect(skipped).toEqual([
+      { path: 'grain.txt', reason: 'same content as copies/grain (1).txt; skipped as a duplicate' },
+      { path: 'ingested/grain-corridor-memo.txt', reason: 'same content as copies/grain (1).txt; skipped as a duplicate' },
+    ]);
+    // A server's library is its own: its copy is not a duplicate of the shared one.
+    expect((await loadDocuments(dir, { guild: '123456789012345678' })).docs).toHaveLength(1);
+  });
+
+  it('GIVEN files over the size limit, in the shared folder and a server\'s THEN each is listed with its size, and loading names the size and the limit', async () => {
+    await put('small.txt', 'Small.\n');
+    await put('big.txt', `Big\n\n${'word '.repeat(600)}\n`);
+    await put('guilds/123456789012345678/huge.md', `# Huge\n\n${'word '.repeat(900)}\n`);
+    await put('notes.docx', 'x'.repeat(5000));
+    expect(await oversizedFiles(dir, 2048)).toEqual([
+      { path: 'big.txt', size: 3006 },
+      { path: 'guilds/123456789012345678/huge.md', size: 4509 },
+    ]);
+    const { skipped } = await loadDocuments(dir, { maxBytes: 2048 });
+    expect(skipped).toEqual([{ path: 'big.txt', reason: 'big.txt: file is too large (2.9 KB; limit 2.0 KB, INGEST_MAX_BYTES)' }]);
   });
 
   it('GIVEN a tree of documents and housekeeping files THEN only documents load, sorted by path', async () => {

@@ -10,6 +10,7 @@ import { Library } from '../../src/library.js';
 import { tempDataDir } from '../helpers/bot.js';
 import { makeDoc } from '../helpers/docs.js';
 import { startSite, type TestSite } from '../helpers/ingest.js';
+import { memoryLogger } from '../helpers/service.js';
 
 let site: TestSite;
 let dataDir: string;
@@ -53,6 +54,14 @@ describe('IngestService', () => {
     expect([a.doc.slug, b.doc.slug]).toEqual(['wheat-notes', 'wheat-notes-2']);
     const restarted = await Library.load(dataDir);
     for (const slug of ['wheat-notes', 'wheat-notes-2']) expect(restarted.doc(slug)).toEqual(services.manager.current().doc(slug));
+  });
+
+  it('GIVEN a document dropped into the folder by hand THEN ingesting the same text is answered as a duplicate of it', async () => {
+    await writeFile(path.join(dataDir, 'ferry.txt'), 'Ferry note\n\nThe ferry to Baku ran twice a week.\n');
+    services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false });
+    const r = await services.ingest.ingest(attachment('ferry-again.txt', 'Ferry note\n\nThe ferry to Baku ran twice a week.\n'));
+    expect(r.status).toBe('duplicate');
+    expect(r.doc.path).toBe('ferry.txt');
   });
 
   it('GIVEN the same content ingested twice at once THEN one is added and the other answered as a duplicate', async () => {
@@ -133,6 +142,36 @@ describe('watching DATA_DIR', () => {
     expect(m.current().search('gwadar quay dredged', { limit: 1 }).hits[0]?.point.citation).toBe('port-report#p1');
     await unlink(path.join(dataDir, 'port-report.pdf'));
     await until(() => m.current().doc('port-report') === undefined, 'removed PDF leaves the library');
+  });
+
+  it('GIVEN the same content dropped twice, or dropped after being ingested THEN it stays one document and each copy is reported as a duplicate of the first', async () => {
+    await services.watcher?.close();
+    const { logger, lines } = memoryLogger();
+    services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false }, { watch: true, logger });
+    await new Promise((r) => setTimeout(r, 200));
+    const m = services.manager;
+    const { doc } = await services.ingest.ingest(attachment('barge.txt', 'Barge note\n\nBarges on the Danube carried maize.\n'));
+    await writeFile(path.join(dataDir, 'barge-copy.txt'), 'Barge note\n\nBarges on the Danube carried maize.\n');
+    await writeFile(path.join(dataDir, 'river.txt'), 'River note\n\nThe river froze in January.\n');
+    await until(() => m.current().doc('river') !== undefined, 'a new document appears');
+    await writeFile(path.join(dataDir, 'river-again.txt'), 'River note\n\nThe river froze in January.\n');
+    const skippedAs = (file: string) => lines.find((l) => l.msg === 'document skipped' && l.path === file)?.reason;
+    await until(() => skippedAs('river-again.txt') !== undefined, 'the second copy is reported');
+    expect(skippedAs('river-again.txt')).toBe('same content as river.txt; skipped as a duplicate');
+    expect(skippedAs('barge-copy.txt')).toBe(`same content as ${doc.path}; skipped as a duplicate`);
+    expect(m.current().docs.filter((d) => d.paragraphs[0]?.text.includes('froze'))).toHaveLength(1);
+    expect(m.current().docs.filter((d) => d.paragraphs[0]?.text.includes('maize'))).toHaveLength(1);
+  });
+
+  it('GIVEN a file over the size limit dropped in THEN it is not loaded and the warning names it, its size and the limit', async () => {
+    await services.watcher?.close();
+    const { logger, lines } = memoryLogger();
+    services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 4096, allowPrivateUrls: false }, { watch: true, logger });
+    await new Promise((r) => setTimeout(r, 200));
+    await writeFile(path.join(dataDir, 'long-report.txt'), `Long report\n\n${'The convoy moved on. '.repeat(300)}\n`);
+    await until(() => lines.some((l) => l.msg === 'document skipped' && l.path === 'long-report.txt'), 'the oversized file is reported');
+    expect(lines.find((l) => l.path === 'long-report.txt')?.reason).toBe('long-report.txt: file is too large (6.2 KB; limit 4.0 KB, INGEST_MAX_BYTES)');
+    expect(services.manager.current().doc('long-report')).toBeUndefined();
   });
 
   it('GIVEN an ingest while watching THEN the watcher sees the new file without adding it twice', async () => {
