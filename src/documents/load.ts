@@ -267,19 +267,25 @@ export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Pr
 
   const loaded: ParsedDocument[] = [];
   const skipped: SkippedFile[] = [];
-  // The same content under two names is one document: the first in path order stays.
-  const seen = new Map<string, string>();
+  // The same content under two names is one document. The one /ingest added stays (its slug was
+  // given to someone to cite), otherwise the first in path order: the same choice at every start.
+  const keeper = new Map<string, Doc>();
+  for (const o of outcomes) {
+    if (!('doc' in o)) continue;
+    const hash = contentHash(o.doc);
+    const kept = keeper.get(hash);
+    if (!kept || (o.doc.meta.addedAt !== undefined && kept.meta.addedAt === undefined)) keeper.set(hash, o.doc);
+  }
   for (const o of outcomes) {
     if (!('doc' in o)) {
       skipped.push(o);
       continue;
     }
-    const first = seen.get(contentHash(o.doc));
-    if (first !== undefined) {
-      skipped.push({ path: o.doc.path, reason: duplicateReason({ path: first }) });
+    const kept = keeper.get(contentHash(o.doc))!;
+    if (kept !== o.doc) {
+      skipped.push({ path: o.doc.path, reason: duplicateReason(kept) });
       continue;
     }
-    seen.set(contentHash(o.doc), o.doc.path);
     loaded.push(opts.guild === undefined ? o : { ...o, doc: { ...o.doc, guild: opts.guild } });
   }
   return { docs: assignUniqueSlugs(loaded, opts.logger, opts.reserved), skipped };

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { plural } from '../replies/passages.js';
 import type { IngestService, IngestSource } from './service.js';
 
 export interface CliIngestOptions {
@@ -20,5 +21,5 @@ export async function ingestFromCli(target: string, ingest: IngestService, opts:
   const summary = { status: r.status, slug: r.doc.slug, title: r.doc.meta.title, path: r.doc.path, paragraphs: r.paragraphs, points: r.points, topics: r.topics };
   if (opts.json) opts.write(JSON.stringify(summary));
   else if (r.status === 'duplicate') opts.write(`Already in the library as ${r.doc.slug} (${r.doc.meta.title}); nothing added.`);
-  else opts.write(`Added ${r.doc.meta.title} as ${r.doc.slug} (${r.doc.path}): ${r.paragraphs} paragraphs, ${r.points} points${r.topics.length ? `; topics: ${r.topics.join(', ')}` : ''}.`);
+  else opts.write(`Added ${r.doc.meta.title} as ${r.doc.slug} (${r.doc.path}): ${plural(r.paragraphs, 'paragraph')}, ${plural(r.points, 'point')}${r.topics.length ? `; topics: ${r.topics.join(', ')}` : ''}.`);
 }

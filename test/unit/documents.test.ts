@@ -350,17 +350,21 @@ describe('loading from disk', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('GIVEN the same text under two names (one with front matter, one dropped plain) THEN one document loads and the other is skipped naming the file it repeats', async () => {
+  it('GIVEN the same text under several names THEN one document loads (the one /ingest added, else the first by path) and each other is skipped naming the file it repeats', async () => {
     const body = 'Grain corridor memo\n\nThe corridor carried lentils northward.\nInsurers priced it weekly.\n';
     await put('grain.txt', body);
-    await put('ingested/grain-corridor-memo.txt', `---\ntitle: Grain corridor memo\nslug: grain-corridor-memo\n---\n${body.split('\n\n')[1]}`);
     await put('copies/grain (1).txt', body.replace(/\n/g, '\r\n'));
     await put('guilds/123456789012345678/grain.txt', body);
-    const { docs, skipped } = await loadDocuments(dir);
+    let { docs, skipped } = await loadDocuments(dir);
     expect(docs.map((d) => d.path)).toEqual(['copies/grain (1).txt']);
+    expect(skipped).toEqual([{ path: 'grain.txt', reason: 'same content as copies/grain (1).txt; skipped as a duplicate' }]);
+    // Once /ingest has added it, that copy keeps its slug: someone was given it to cite.
+    await put('ingested/grain-corridor-memo.txt', `---\ntitle: Grain corridor memo\nslug: grain-corridor-memo\nadded_at: 2026-11-29T10:00:00Z\n---\n${body.split('\n\n')[1]}`);
+    ({ docs, skipped } = await loadDocuments(dir));
+    expect(docs.map((d) => d.path)).toEqual(['ingested/grain-corridor-memo.txt']);
     expect(skipped).toEqual([
-      { path: 'grain.txt', reason: 'same content as copies/grain (1).txt; skipped as a duplicate' },
-      { path: 'ingested/grain-corridor-memo.txt', reason: 'same content as copies/grain (1).txt; skipped as a duplicate' },
+      { path: 'copies/grain (1).txt', reason: 'same content as ingested/grain-corridor-memo.txt; skipped as a duplicate' },
+      { path: 'grain.txt', reason: 'same content as ingested/grain-corridor-memo.txt; skipped as a duplicate' },
     ]);
     // A server's library is its own: its copy is not a duplicate of the shared one.
     expect((await loadDocuments(dir, { guild: '123456789012345678' })).docs).toHaveLength(1);
