@@ -6,7 +6,6 @@ import type { DigestService, DigestStatus } from '../src/digest/service.js';
 import { timeZoneChoices } from '../src/digest/timezones.js';
 import { UserError } from '../src/errors.js';
 import type { AutocompleteContext, CommandContext } from '../src/interactions/command.js';
-import { LIMITS, truncate } from '../src/replies/limits.js';
 import { escapeMarkdown } from '../src/replies/markdown.js';
 import { plural } from '../src/replies/passages.js';
 import type { Reply } from '../src/replies/types.js';
