@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, requireDiscord, type Config } from './config.js';
 import { terminalSender } from './console/digest.js';
 import { runConsole } from './console/repl.js';
+import { CONSOLE_SERVER } from './console/session.js';
 import { DatabaseError, openDatabase, type Database } from './db/index.js';
 import { databasePassword } from './db/url.js';
 import { reportOversized } from './documents/oversized.js';
@@ -96,8 +97,9 @@ async function main(): Promise<void> {
     let consoleDb: Database | undefined;
     try {
       consoleDb = await openDatabase(config.database);
-      // A brief "posted" from the console is printed, under the channel it would have gone to.
-      services.digest = new DigestService({ store: new DigestStore(consoleDb), libraryFor: async (id) => (await open(id)).library(), logger, sender: terminalSender(process.stdout) });
+      // A brief "posted" from the console is printed, under the channel it would have gone to; the local
+      // "console" server (no --guild) reads the shared library.
+      services.digest = new DigestService({ store: new DigestStore(consoleDb), libraryFor: async (id) => (await open(id === CONSOLE_SERVER ? null : id)).library(), logger, sender: terminalSender(process.stdout) });
     } catch (err) {
       if (!(err instanceof DatabaseError)) throw err;
       logger.warn({ err: err.message }, 'the daily brief is not available in the console');

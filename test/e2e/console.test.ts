@@ -106,7 +106,7 @@ describe('the local console', () => {
     // A second console on the same database sees what the first one left.
     const later = await consoleSession(dataDir, ['/digest show'], ['--guild', SERVER]);
     expect(later.stdout).toContain('The daily brief is **off**');
-  });
+   }, 120_000);
 
   it('GIVEN no --guild THEN the brief is kept for a local "console" server, and /digest now without a schedule prints every part', async () => {
     const { stdout, code } = await consoleSession(dataDir, ['/digest show', '/digest now']);
