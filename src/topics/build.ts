@@ -2,11 +2,14 @@
  * Topics: what a library is about, named from its own vocabulary, each with the
  * sentences that mention it and an extractive summary.
  *
- * Candidates are distinctive words, two-word phrases and proper names (with
- * country/demonym aliases folded together). They are scored like TF-IDF over
- * documents: Σ over documents of (1 + ln sentences-mentioning-it), times
- * ln((N+1)/df)², so a topic must recur within documents and not be everywhere.
- * A list of generic words stands in for IDF when the library is one document.
+ * Candidates are words, two-word phrases and proper names (with country/demonym
+ * aliases folded together). They are scored like TF-IDF over documents: Σ over
+ * documents of the candidate's salience there (its share of the document's
+ * sentences, dampened), times ln((N+1)/df)², so a topic must stand out within
+ * documents and not be everywhere. The part-of-speech tagger then reads a few
+ * uses of each leading candidate (phrases.ts): only names and noun phrases name
+ * topics; lone common nouns may join one as keywords; verbs, adjectives and
+ * fragments of longer names drop out.
  * The best candidates get members by keyword lookup, near-duplicates are merged,
  * and the list is capped (12 for one document, growing with √N up to 50).
  *
@@ -19,8 +22,8 @@ import { summarize, termsOf } from '../summary/index.js';
 import { fold } from '../text/normalize.js';
 import type { Doc, Point, Topic } from '../types.js';
 import { ALIAS_GROUPS, type AliasGroup } from './aliases.js';
-import { GENERIC, TITLES } from './generic.js';
 import { ALLCAPS, BREAK, CAP, CaseRule, HYPHEN, INITIAL, LABEL, SentenceIndex, STOP, parsePhrase, type Phrase } from './matcher.js';
+import { CONNECTORS, phraseKind, SentenceTags, type PhraseKind } from './phrases.js';
 
 export { loadCuratedTopics } from './curated.js';
 export { findTopic, rankTopicsForAutocomplete } from './find.js';
@@ -32,10 +35,14 @@ export interface BuildTopicsInput {
   curated?: Record<string, string[]>;
 }
 
+/** Share of a document's sentences at which a candidate's salience there is ln 2. */
+const SALIENCE_SCALE = 10;
 /** A topic needs at least this many member sentences. */
 const MIN_SUPPORT = 2;
 const TOPICS_PER_DOC = 12;
 const MAX_TOPICS = 50;
+/** Candidates considered per topic slot: many are verbs, adjectives or lone nouns and drop out. */
+const POOL_PER_TOPIC = 6;
 /**
  * Member-set Jaccard at or above which two topics are one: against the whole
  * topic, or against one keyword of it sharing a word with the candidate
@@ -69,15 +76,13 @@ const TOPIC_POSITION_WEIGHT = 0.3;
 const MIN_SUMMARY_TERMS = 8;
 /** Longest proper-name run kept as one candidate ("North-South Transport Corridor"). */
 const MAX_NAME_TOKENS = 5;
-/** Words allowed inside a name ("Department of State", "Committee for ..."). */
-const NAME_CONNECTORS = new Set(['of', 'for']);
 
 interface CandidateStats {
   /** Sentences using it. */
   sf: number;
   /** Documents using it. */
   df: number;
-  /** Σ over documents of 1 + ln(sentences in that document). */
+  /** Σ over documents of its salience there (see salience()). */
   spread: number;
   /** Sentences using it not at a sentence or quotation start; how many of those capitalised it, and how many in capitals. */
   mid: number;
@@ -96,7 +101,7 @@ interface Draft {
   keywords: string[];
   members: number[];
   /** Phrase candidates merged in, best first, for naming. */
-  parts: { key: string; members: number[]; tokens: number; phrase: Phrase; proper: boolean }[];
+  parts: { key: string; members: number[]; tokens: number; phrase: Phrase; proper: boolean; names: boolean }[];
   group?: AliasGroup;
   curated: boolean;
 }
@@ -268,8 +273,6 @@ const ALIAS_PREFIX = '@';
 // Per-key properties, computed once per distinct key rather than per token.
 const K_CONTENT = 1; // may be (part of) a topic: not a number, at least 3 letters
 const K_SHORT = 2; // two characters: a topic only as an acronym ("AI", "EU")
-const K_GENERIC = 4;
-const K_TITLE = 8;
 const K_CONNECTOR = 16;
 const K_NAMEWORD = 32;
 const K_RARE = 64; // in fewer sentences than MIN_SUPPORT: no candidate containing it can qualify
@@ -282,9 +285,7 @@ function keyInfo(index: SentenceIndex): Uint8Array {
       if (key.length >= 3) f |= K_CONTENT;
       else if (key.length === 2) f |= K_SHORT;
     }
-    if (GENERIC.has(key)) f |= K_GENERIC;
-    if (TITLES.has(key)) f |= K_TITLE;
-    if (NAME_CONNECTORS.has(key)) f |= K_CONNECTOR;
+    if (CONNECTORS.has(key)) f |= K_CONNECTOR;
     if (NAME_STOPWORDS.has(key)) f |= K_NAMEWORD;
     if (index.frequencyOfId(id) < MIN_SUPPORT) f |= K_RARE;
     info[id] = f;
@@ -304,6 +305,7 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
   const stats = new Map<number, CandidateStats>();
   const names = new Map<string, CandidateStats>();
   const docOrdinal = new Map<string, number>();
+  const docLength: number[] = [];
   // Per sentence: candidates seen, with their most emphatic mid-sentence case
   // (-1: only at a start, 0: lower case, 1: Capitalised, 2: ALL CAPS).
   const capital = new Map<number | string, number>();
@@ -317,7 +319,7 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
   const bump = (st: CandidateStats, doc: number) => {
     st.sf++;
     if (st.lastDoc !== doc) {
-      if (st.docSf > 0) st.spread += 1 + Math.log(st.docSf);
+      if (st.docSf > 0) st.spread += salience(st.docSf, docLength[st.lastDoc]!);
       st.df++;
       st.lastDoc = doc;
       st.docSf = 0;
@@ -343,7 +345,10 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
   for (let s = 0; s < index.size; s++) {
     const slug = index.sentences[s]!.doc;
     let doc = docOrdinal.get(slug);
-    if (doc === undefined) docOrdinal.set(slug, (doc = docOrdinal.size));
+    if (doc === undefined) {
+      docOrdinal.set(slug, (doc = docOrdinal.size));
+      docLength.push(index.docSentences.get(slug) ?? 1);
+    }
     const ids = index.ids(s);
     const flags = index.flags(s);
     const n = ids.length;
@@ -377,7 +382,7 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
     for (let i = 0; i < n; i++) {
       if (!content(i)) continue;
       const id = ids[i]!;
-      const generic = info[id]! & (K_GENERIC | K_NAMEWORD);
+      const generic = info[id]! & K_NAMEWORD;
       const pairNext = i + 1 < n && content(i + 1) && !(flags[i + 1]! & BREAK);
       // Halves of a hyphenated compound ("Indo-Pacific") are not topics by themselves.
       const hyphenated = (pairNext && flags[i + 1]! & HYPHEN) || (i > 0 && flags[i]! & HYPHEN && content(i - 1));
@@ -389,7 +394,7 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
       }
       if (pairNext) {
         const next = ids[i + 1]!;
-        if (!(generic && info[next]! & (K_GENERIC | K_NAMEWORD))) {
+        if (!(generic && info[next]! & K_NAMEWORD)) {
           const first = caseAt(i);
           count(V + id * V + next, doc, first < 0 ? -1 : Math.min(first, caseAt(i + 1)));
         }
@@ -408,8 +413,7 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
         else if (info[ids[j]!]! & K_CONNECTOR && j + 1 < n && content(j + 1) && flags[j + 1]! & CAP && !(flags[j + 1]! & BREAK)) j += 2;
         else break;
       }
-      let from = i;
-      while (from < j && info[ids[from]!]! & K_TITLE) from++;
+      const from = i;
       if (j - from >= 3 && j - from <= MAX_NAME_TOKENS) {
         count(Array.from(ids.subarray(from, j)).join(','), doc, flags[from]! & INITIAL ? -1 : 1);
       }
@@ -429,7 +433,7 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
 
   const out = new Map<string, CandidateStats>();
   const finish = (st: CandidateStats) => {
-    if (st.docSf > 0) st.spread += 1 + Math.log(st.docSf);
+    if (st.docSf > 0) st.spread += salience(st.docSf, docLength[st.lastDoc]!);
     st.docSf = 0;
     return st.sf >= MIN_SUPPORT;
   };
@@ -445,6 +449,18 @@ function countCandidates(index: SentenceIndex, aliases: AliasMatcher): Map<strin
   return out;
 }
 
+/**
+ * How much a candidate stands out in one document: the share of its sentences
+ * that use it, dampened. Relative rather than absolute, so a short article's
+ * subject ("energy deal" in 3 of 24 sentences) weighs what a long briefing's
+ * does, and topics already found do not give way to whatever long documents
+ * arrive next; a word that turns up once in many long documents counts for
+ * little in each.
+ */
+function salience(sentences: number, docSentences: number): number {
+  return Math.log(1 + (SALIENCE_SCALE * sentences) / docSentences);
+}
+
 function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
   const stats = countCandidates(index, aliases);
   const nDocs = index.docSentences.size;
@@ -458,13 +474,7 @@ function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
     const isAlias = key.startsWith(ALIAS_PREFIX);
     const words = isAlias ? [] : key.split(' ');
     const proper = isAlias || (st.mid > 0 && st.capMid >= PROPER_SHARE * st.mid);
-    if (!isAlias) {
-      if (words.some((w) => TITLES.has(w)) && (words.length <= 2 || words.every((w) => TITLES.has(w)))) continue;
-      if (words.length === 1 && (GENERIC.has(key) || (!proper && !looksLikeNoun(key)))) continue;
-      if (words.length === 1 && proper && st.leadsName >= NAME_PREFIX_SHARE * st.mid) continue;
-      // A capitalised name of only generic words ("Last Week") is a heading, not a topic.
-      if (words.every((w) => GENERIC.has(w) || NAME_CONNECTORS.has(w))) continue;
-    }
+    if (!isAlias && words.length === 1 && proper && st.leadsName >= NAME_PREFIX_SHARE * st.mid) continue;
     const idf = Math.log((nDocs + 1) / st.df) ** IDF_POWER;
     const weight = proper ? 1.5 : words.length >= 2 ? 1.3 : 1;
     const caps = !isAlias && st.mid > 0 && st.upperMid >= PROPER_SHARE * st.mid;
@@ -473,38 +483,50 @@ function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
   scored.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
   const groups = new Map(ALIAS_GROUPS.map((g) => [ALIAS_PREFIX + g.name, g]));
+  const tags = new SentenceTags(index);
   const drafts: Draft[] = [];
-  const pool = scored.slice(0, limit * 4);
-  for (const cand of pool) {
+  const candidates = scored.slice(0, limit * POOL_PER_TOPIC).flatMap((cand) => {
     const group = groups.get(cand.key);
     const phrases: Phrase[] = group
       ? aliases.phrases.get(group)!
       : [{ keys: cand.key.split(' '), case: cand.caps ? CaseRule.AllCaps : cand.proper ? CaseRule.Capitalised : CaseRule.Any }];
     const members = unionMembers(index, phrases);
-    if (members.length < MIN_SUPPORT) continue;
-    const part = { key: cand.key, members, tokens: cand.tokens, phrase: phrases[0]!, proper: cand.proper };
-
-    const words = new Set(phrases[0]!.keys);
-    const twin = drafts.find(
-      (d) =>
-        // Two countries stay two topics however often they are mentioned together.
-        !(group && d.group) &&
-        (jaccard(d.members, members, MERGE_JACCARD) >= MERGE_JACCARD ||
-          (!group &&
-            d.parts.some(
-              (p) => p.phrase.keys.some((k) => words.has(k)) && jaccard(p.members, members, MERGE_JACCARD) >= MERGE_JACCARD,
-            ))),
-    );
-    if (twin) {
-      // Same sentences under another word: one topic with both keywords.
-      twin.members = mergeSorted(twin.members, members);
-      twin.phrases.push(...phrases);
-      twin.parts.push(part);
-      if (group) twin.group = group;
-      continue;
+    if (members.length < MIN_SUPPORT) return [];
+    // Verbs, adjectives and fragments of longer phrases never become topics, nor join one.
+    let kind: PhraseKind = group ? 'name' : phraseKind(index, tags, phrases[0]!, members, cand.proper);
+    // A capital at a sentence's start says nothing: one word is a name only if capitalised mid-sentence too ("Officials said …").
+    if (kind === 'name' && cand.tokens === 1 && !cand.proper) kind = 'noun';
+    if (kind === 'other') return [];
+    return [{ cand, group, phrases, members, kind }];
+  });
+  // Names and noun phrases first; then lone common nouns ("energy", "ties"), which
+  // only join a topic that uses the same sentences and never name one.
+  for (const pass of ['topics', 'keywords'] as const) {
+    for (const { cand, group, phrases, members, kind } of candidates) {
+      if ((kind === 'noun') !== (pass === 'keywords')) continue;
+      const part = { key: cand.key, members, tokens: cand.tokens, phrase: phrases[0]!, proper: cand.proper, names: kind !== 'noun' };
+      const words = new Set(phrases[0]!.keys);
+      const twin = drafts.find(
+        (d) =>
+          // Two countries stay two topics however often they are mentioned together.
+          !(group && d.group) &&
+          (jaccard(d.members, members, MERGE_JACCARD) >= MERGE_JACCARD ||
+            (!group &&
+              d.parts.some(
+                (p) => p.phrase.keys.some((k) => words.has(k)) && jaccard(p.members, members, MERGE_JACCARD) >= MERGE_JACCARD,
+              ))),
+      );
+      if (twin) {
+        // Same sentences under another word: one topic with both keywords.
+        twin.members = mergeSorted(twin.members, members);
+        twin.phrases.push(...phrases);
+        twin.parts.push(part);
+        if (group) twin.group = group;
+        continue;
+      }
+      if (pass === 'keywords' || drafts.length >= limit) continue;
+      drafts.push({ label: '', phrases: [...phrases], keywords: [], members, parts: [part], group, curated: false });
     }
-    if (drafts.length >= limit) continue;
-    drafts.push({ label: '', phrases: [...phrases], keywords: [], members, parts: [part], group, curated: false });
   }
 
   for (const d of drafts) {
@@ -516,7 +538,7 @@ function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
     }
     // Name after the most specific keyword that still covers half the topic:
     // "Energy deal" rather than "Energy" when the two were merged.
-    const best = [...d.parts].sort((a, b) => {
+    const best = d.parts.filter((p) => p.names).sort((a, b) => {
       const aOk = a.members.length * 2 >= d.members.length ? 1 : 0;
       const bOk = b.members.length * 2 >= d.members.length ? 1 : 0;
       return bOk - aOk || b.tokens - a.tokens;
@@ -548,16 +570,6 @@ function surfaceOf(index: SentenceIndex, phrase: Phrase, proper: boolean): strin
     }
   }
   return best.replace(/['’]s$/u, '');
-}
-
-/**
- * Rough English morphology: adverbs ("comprehensively") and past forms ("reached")
- * describe, they are not subjects. Nouns that merely look like them are kept.
- */
-function looksLikeNoun(word: string): boolean {
-  if (word.length >= 7 && word.endsWith('ly') && !/(?:mbly|pply|oly|aly)$/.test(word)) return false;
-  if (word.length >= 6 && word.endsWith('ed') && !word.endsWith('eed')) return false;
-  return true;
 }
 
 function displayName(surface: string): string {

@@ -1,0 +1,113 @@
+/**
+ * What kind of phrase a topic candidate is, as the text uses it: a name
+ * ("Shehbaz Sharif", "SCO Summit"), a noun phrase ("strategic energy deal",
+ * "wheat exports"), a lone common noun ("ties"), or something else (a verb,
+ * an adjective, a fragment of a longer phrase: "mention", "joint", "Black" in
+ * "Black communities", "Prime Minister" in "Prime Minister Imran Khan").
+ *
+ * The part-of-speech tagger reads a few of the sentences that use the
+ * candidate; the kind is what most of those uses show. Only candidates that
+ * may become topics are tagged (a few hundred, a few sentences each), so this
+ * costs a fraction of a second even on a library of hundreds of thousands of
+ * sentences, where tagging everything would take tens of seconds.
+ */
+import { tokenize, type Token } from '../text/normalize.js';
+import { tag, type Pos, type Tagged } from '../text/nlp.js';
+import type { Phrase, SentenceIndex } from './matcher.js';
+
+export type PhraseKind = 'name' | 'phrase' | 'noun' | 'other';
+
+/** Uses of a candidate the tagger reads, spread over its sentences. */
+const SAMPLE = 6;
+const NOMINAL: ReadonlySet<Pos> = new Set(['NOUN', 'PROPN']);
+const MODIFIER: ReadonlySet<Pos> = new Set(['NOUN', 'PROPN', 'ADJ', 'NUM']);
+/** Tokens a name may hold between its words ("Department of State", "North-South", "Putin's"). */
+const JOINERS: ReadonlySet<Pos> = new Set(['PUNCT', 'PART', 'ADP', 'DET', 'CCONJ']);
+
+/** Tags and token offsets of sentences, shared by every candidate that samples them. */
+export class SentenceTags {
+  private readonly tags = new Map<number, Tagged[]>();
+  private readonly tokens = new Map<number, Token[]>();
+
+  constructor(private readonly index: SentenceIndex) {}
+
+  tagged(s: number): Tagged[] {
+    let t = this.tags.get(s);
+    if (!t) this.tags.set(s, (t = tag(this.index.sentences[s]!.text)));
+    return t;
+  }
+
+  token(s: number, i: number): Token {
+    let t = this.tokens.get(s);
+    if (!t) this.tokens.set(s, (t = tokenize(this.index.sentences[s]!.text)));
+    return t[i]!;
+  }
+
+  get size(): number {
+    return this.tags.size;
+  }
+}
+
+/**
+ * The kind of one use, from the tags inside the phrase's span and the words
+ * around it: a phrase whose last word modifies the next one ("strategic
+ * energy" before "deal"), or a name that another name continues ("Department"
+ * in "Department of Energy", "Affairs" in "Veterans Affairs"), is a fragment.
+ */
+function useKind(inside: readonly Tagged[], around: { prev?: Tagged; next?: Tagged; after?: Tagged }, words: number): PhraseKind {
+  const core = inside.filter((t) => !JOINERS.has(t.pos));
+  if (core.length === 0) return 'other';
+  // Joiners only between words of a name, never at its edges.
+  if (JOINERS.has(inside[0]!.pos) || (JOINERS.has(inside.at(-1)!.pos) && inside.at(-1)!.pos !== 'PART')) return 'other';
+  const head = core.at(-1)!;
+  if (!NOMINAL.has(head.pos) || core.some((t) => !MODIFIER.has(t.pos))) return 'other';
+  const { prev, next, after } = around;
+  // A count is not a subject ("two years"), and a modifier of a longer phrase is not its head.
+  if (core[0]!.pos === 'NUM' || (next && NOMINAL.has(next.pos))) return 'other';
+  if (inside.some((t) => t.pos === 'ADP' || t.pos === 'DET') && !core.every((t) => t.pos === 'PROPN')) return 'other';
+  if (head.pos === 'PROPN' && core.every((t) => t.pos === 'PROPN' || t.pos === 'NUM')) {
+    if (prev?.pos === 'PROPN' || (next && CONNECTORS.has(next.norm) && after?.pos === 'PROPN')) return 'other';
+    return 'name';
+  }
+  return words >= 2 ? 'phrase' : 'noun';
+}
+
+/** Words that join one name ("Department of Energy", "Council for …"), unlike "SCO Summit in Astana". */
+export const CONNECTORS: ReadonlySet<string> = new Set(['of', 'for']);
+
+/** Sentences this short ("(Applause.)", "MS.") are transcript furniture: their uses say nothing. */
+const MIN_WORDS = 4;
+
+/**
+ * The kind most of the candidate's sampled uses show; 'other' unless at least
+ * half of them read as a noun phrase or a name. `proper` (capitalised
+ * mid-sentence in most uses) makes a noun phrase a name.
+ */
+export function phraseKind(index: SentenceIndex, tags: SentenceTags, phrase: Phrase, members: readonly number[], proper: boolean): PhraseKind {
+  const counts = { name: 0, phrase: 0, noun: 0, other: 0 };
+  let uses = 0;
+  const step = Math.max(1, Math.floor(members.length / SAMPLE));
+  for (let k = 0; k < members.length && uses < SAMPLE; k += step) {
+    const s = members[k]!;
+    for (const i of index.positions(s, phrase)) {
+      const start = tags.token(s, i).start;
+      const end = tags.token(s, i + phrase.keys.length - 1).end;
+      const tagged = tags.tagged(s).filter((t) => t.pos !== 'SPACE');
+      if (tagged.filter((t) => t.pos !== 'PUNCT').length < MIN_WORDS) break;
+      const first = tagged.findIndex((t) => t.end > start);
+      let last = first;
+      while (last + 1 < tagged.length && tagged[last + 1]!.start < end) last++;
+      if (first < 0) break;
+      // A possessive ends the phrase ("Putin's high hopes"): what follows it is not a continuation.
+      const next = tagged[last + 1]?.pos === 'PART' ? undefined : tagged[last + 1];
+      counts[useKind(tagged.slice(first, last + 1), { prev: tagged[first - 1], next, after: tagged[last + 2] }, phrase.keys.length)]++;
+      uses++;
+      break;
+    }
+  }
+  if (uses === 0 || counts.other * 2 > uses) return 'other';
+  // A name when most of its noun-phrase uses are names ("North-South Transport Corridor" once and
+  // "trade corridor" once leave "corridor" a common noun).
+  if (counts.name > counts.noun + counts.phrase || (proper && counts.noun === 0)) return 'name';
+  return phrase.keys.length >= 2 ? 'phrase' : 'noun';
+}
