@@ -21,6 +21,7 @@ import { pointsOf } from '../src/points.js';
 import { DEFAULT_CORPUS, loadCorpus, REPO, sentenceCount, subset } from './corpus.js';
 import { generateQueries, MIN_CONTENT } from './queries.js';
 import { answers, generateQuestions } from './questions.js';
+import { formatStability, measureStability } from './topic-stability.js';
 import { PLAIN_FUSE_OPTIONS, runDossier, runFuse, type EngineResult } from './search-bench.js';
 import { evaluateSummaries, type SummaryEvaluation } from './summary-eval.js';
 import { formatLoadReport, runLoadBench, type LoadReport } from './load.js';
@@ -213,6 +214,10 @@ try {
 } catch (err) {
   log(`Summaries: skipped (${(err as Error).message})`);
 }
+log();
+
+log('Topic stability (bench/topic-stability.ts): names unchanged after adding 1, 10 and 100 held-out corpus documents, topics rebuilt from scratch; targets ≥ 90 % after one, ≥ 80 % after ten');
+log(formatStability(await measureStability(corpusDir, seed, !quick)));
 log();
 
 log(`Topics: ${cold.topics} built in ${ms(cold.topicsMs)} ms (in the build worker); the 20 largest:`);
