@@ -132,4 +132,54 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 3,
+    name: 'feeds: each server’s followed feeds, their validators and errors, and every item seen',
+    async up(db, t) {
+      // A feed's id as other tables refer to it: the type of `t.id`.
+      const ref = t.kind === 'postgres' ? 'bigint' : 'integer';
+      await t
+        .id(db.schema.createTable('feeds'))
+        // '' = the shared library (the operator's CLI without --guild).
+        .addColumn('guild_id', 'text', notNull)
+        // The feed itself (found from a page's <link rel="alternate"> when a page was given).
+        .addColumn('url', 'text', notNull)
+        .addColumn('title', 'text', notNull)
+        .addColumn('site_url', 'text')
+        .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('added_by', 'text', notNull)
+        .addColumn('added_at', t.time, notNull)
+        .addColumn('etag', 'text')
+        .addColumn('last_modified', 'text')
+        .addColumn('last_checked_at', t.time)
+        .addColumn('last_new_at', t.time)
+        .addColumn('items_added', 'integer', (c) => c.notNull().defaultTo(0))
+        // Failed checks in a row: the backoff doubles with each.
+        .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+        // In words, for /feed list.
+        .addColumn('last_error', 'text')
+        .addColumn('next_check_at', t.time, notNull)
+        .addUniqueConstraint('feeds_guild_url', ['guild_id', 'url'])
+        .execute();
+      await db.schema.createIndex('feeds_due').on('feeds').column('next_check_at').execute();
+      // Every item a feed has shown, so neither a repeat nor a restart adds one twice.
+      await db.schema
+        .createTable('feed_items')
+        .addColumn('feed_id', ref, (c) => c.notNull().references('feeds.id').onDelete('cascade'))
+        // guid / id, else link.
+        .addColumn('item_key', 'text', notNull)
+        .addColumn('link', 'text')
+        .addColumn('title', 'text')
+        // ISO 8601.
+        .addColumn('published', 'text')
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('pending', 'added', 'duplicate', 'old', 'failed')`))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('slug', 'text')
+        .addColumn('error', 'text')
+        .addColumn('seen_at', t.time, notNull)
+        .addPrimaryKeyConstraint('feed_items_pk', ['feed_id', 'item_key'])
+        .execute();
+      await db.schema.createIndex('feed_items_status').on('feed_items').columns(['feed_id', 'status']).execute();
+    },
+  },
 ];

@@ -77,4 +77,36 @@ export interface Tables {
     slug: string;
     first_seen_at: number;
   };
+  feeds: {
+    id: Generated<number>;
+    /** '' = the shared library. */
+    guild_id: string;
+    url: string;
+    title: string;
+    site_url: string | null;
+    /** JSON array. */
+    tags: Generated<string>;
+    added_by: string;
+    added_at: number;
+    etag: string | null;
+    last_modified: string | null;
+    last_checked_at: number | null;
+    last_new_at: number | null;
+    items_added: Generated<number>;
+    failures: Generated<number>;
+    last_error: string | null;
+    next_check_at: number;
+  };
+  feed_items: {
+    feed_id: number;
+    item_key: string;
+    link: string | null;
+    title: string | null;
+    published: string | null;
+    status: 'pending' | 'added' | 'duplicate' | 'old' | 'failed';
+    attempts: Generated<number>;
+    slug: string | null;
+    error: string | null;
+    seen_at: number;
+  };
 }

@@ -1,7 +1,7 @@
-import http, { type IncomingMessage } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { IngestRefusal, formatBytes } from './errors.js';
+import { HttpStatusRefusal, IngestRefusal, formatBytes } from './errors.js';
 import { bareHost, checkedAddress, systemResolver, type Resolver } from './guard.js';
 
 export interface FetchOptions {
@@ -15,6 +15,10 @@ export interface FetchOptions {
   /** Which resolved addresses may be connected to; default: public unicast only. A test seam. */
   isAllowed?: (address: string) => boolean;
   maxRedirects?: number;
+  /** Sent on every hop, over the defaults (a feed reader's Accept, conditional-request validators). */
+  headers?: Record<string, string>;
+  /** Answer a 304 with empty bytes instead of refusing it (conditional requests). */
+  notModified?: boolean;
 }
 
 export interface Fetched {
@@ -22,6 +26,9 @@ export interface Fetched {
   contentType?: string;
   /** After redirects. */
   url: string;
+  /** 304 only when asked for with `notModified`. */
+  status: number;
+  headers: IncomingHttpHeaders;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -75,9 +82,14 @@ export async function fetchLimited(raw: string, opts: FetchOptions): Promise<Fet
         continue;
       }
       const status = res.statusCode ?? 0;
+      if (status === 304 && opts.notModified) {
+        res.destroy();
+        return { bytes: Buffer.alloc(0), contentType: res.headers['content-type'], url: url.href, status, headers: res.headers };
+      }
       if (status < 200 || status >= 300) {
         res.destroy();
-        throw new IngestRefusal(`The server answered ${status} ${res.statusMessage ?? ''}`.trim() + ' instead of the document.');
+        const retryAfter = res.headers['retry-after'];
+        throw new HttpStatusRefusal(`The server answered ${status} ${res.statusMessage ?? ''}`.trim() + ' instead of the document.', status, retryAfter);
       }
       const encoding = res.headers['content-encoding'];
       if (encoding && encoding !== 'identity') {
@@ -85,7 +97,7 @@ export async function fetchLimited(raw: string, opts: FetchOptions): Promise<Fet
         throw new IngestRefusal(`The server sent the document compressed (${encoding.slice(0, 20)}); compressed content is not accepted.`);
       }
       const bytes = await readBody(res, opts.maxBytes, deadline.signal, timeoutMs);
-      return { bytes, contentType: res.headers['content-type'], url: url.href };
+      return { bytes, contentType: res.headers['content-type'], url: url.href, status, headers: res.headers };
     }
   } finally {
     clearTimeout(timer);
@@ -114,7 +126,13 @@ async function request(url: URL, opts: FetchOptions, signal: AbortSignal, timeou
       method: 'GET',
       // A fresh connection per hop: a pooled socket could belong to another address.
       agent: false,
-      headers: { 'accept-encoding': 'identity', 'user-agent': 'Dossier (document ingest)', accept: 'text/html, text/plain, text/markdown, application/pdf;q=0.9, */*;q=0.5' },
+      headers: {
+        'user-agent': 'Dossier (document ingest)',
+        accept: 'text/html, text/plain, text/markdown, application/pdf;q=0.9, */*;q=0.5',
+        ...opts.headers,
+        // Nothing is ever decompressed (see sniff.ts), whatever a caller asks.
+        'accept-encoding': 'identity',
+      },
       ...(pin ? { lookup: pinnedLookup(pin.address, pin.family), servername: isIP(bareHost(url)) ? undefined : bareHost(url) } : {}),
       signal,
     });

@@ -50,19 +50,25 @@ export interface IngestSettings {
   timeoutMs?: number;
   /** Tests play DNS with this. */
   resolve?: Resolver;
+  /** Which resolved addresses count as public; a test seam (default: public unicast only). */
+  isAllowed?: (address: string) => boolean;
 }
 
 export type IngestSource =
   | { kind: 'attachment'; url: string; name: string; size?: number; contentType?: string }
   | { kind: 'url'; url: string }
   /** A local file, for the operator's CLI. */
-  | { kind: 'file'; path: string };
+  | { kind: 'file'; path: string }
+  /** HTML that arrived inside something already fetched (a feed item's full content); `url` is where it was published. */
+  | { kind: 'content'; html: string; url: string };
 
 export interface IngestRequest {
   source: IngestSource;
   title?: string;
   tags?: string[];
   addedBy: { id: string; name: string };
+  /** Front matter the caller knows better than the document: a feed item's link and date, and the feed it came from. */
+  front?: { source?: string; published?: string; feed?: string };
 }
 
 export interface IngestResult {
@@ -147,6 +153,11 @@ export class IngestService {
   precheck(source: IngestSource): void {
     const max = this.settings.maxBytes;
     if (source.kind === 'file') return;
+    if (source.kind === 'content') {
+      const size = Buffer.byteLength(source.html);
+      if (size > max) throw new IngestRefusal(`That item is ${formatBytes(size)}; the limit is ${formatBytes(max)}.`);
+      return;
+    }
     if (source.kind === 'attachment') {
       if (source.size !== undefined && source.size > max) throw new IngestRefusal(`That file is ${formatBytes(source.size)}; the limit is ${formatBytes(max)}.`);
       if (/\.\w{1,8}$/.test(source.name) && !ACCEPTED_NAME.test(source.name)) {
@@ -169,15 +180,19 @@ export class IngestService {
     const fetched =
       req.source.kind === 'file'
         ? await readLimited(req.source.path, this.settings.maxBytes)
-        : await fetchLimited(req.source.url, {
+        : req.source.kind === 'content'
+          ? { bytes: Buffer.from(req.source.html), contentType: 'text/html', url: req.source.url }
+          : await fetchLimited(req.source.url, {
             maxBytes: this.settings.maxBytes,
             timeoutMs: this.settings.timeoutMs,
             // Attachment URLs come from Discord itself; only links a user typed are guarded.
             guard: req.source.kind === 'url',
             allowPrivate: this.settings.allowPrivateUrls,
             resolve: this.settings.resolve,
+            isAllowed: this.settings.isAllowed,
           });
-    const name = req.source.kind === 'attachment' ? req.source.name : req.source.kind === 'file' ? path.basename(req.source.path) : new URL(fetched.url).pathname;
+    const name =
+      req.source.kind === 'attachment' ? req.source.name : req.source.kind === 'file' ? path.basename(req.source.path) : req.source.kind === 'content' ? 'item.html' : new URL(fetched.url).pathname;
     const converted = await convert(fetched.bytes, { name, contentType: req.source.kind === 'attachment' ? req.source.contentType : fetched.contentType, maxBytes: this.settings.maxBytes });
     const body = converted.body.endsWith('\n') ? converted.body : `${converted.body}\n`;
     const hash = sha256(body);
@@ -189,7 +204,7 @@ export class IngestService {
       const folder = path.join(this.settings.dataDir, ...this.place.folder.split('/'));
       await mkdir(folder, { recursive: true });
       const meta = converted.meta;
-      const source = req.source.kind === 'url' ? fetched.url : meta.source;
+      const source = req.front?.source ?? (req.source.kind === 'url' ? fetched.url : meta.source);
       let duplicateOf: Doc | undefined;
       const write = async (slug: string): Promise<Doc | undefined> => {
         // Someone else (another process on this folder) wrote this name since the library was loaded.
@@ -201,12 +216,13 @@ export class IngestService {
             slug,
             source,
             author: meta.author,
-            published: meta.published,
+            published: req.front?.published ?? meta.published,
             tags: [...new Set([...(meta.tags ?? []), ...(req.tags ?? [])])],
             // The Discord id keeps the record unambiguous when a user renames themselves.
             added_by: /^\d{17,20}$/.test(req.addedBy.id) ? `${req.addedBy.name} (${req.addedBy.id})` : req.addedBy.name,
             added_at: new Date().toISOString(),
             hash,
+            feed: req.front?.feed,
             // The record names the server as well as the folder does, so the file can be put back if moved.
             guild: this.place.guild,
           },

@@ -1,0 +1,285 @@
+import { readFile, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
+import { FeedService, MAX_BACKOFF_MS } from '../../src/feeds/service.js';
+import { FeedStore } from '../../src/feeds/store.js';
+import type { IngestSettings } from '../../src/ingest/service.js';
+import { Library } from '../../src/library.js';
+import { librariesFor, tempDataDir } from '../helpers/bot.js';
+import { BACKENDS, emptyDatabase } from '../helpers/databases.js';
+import { startNewsSite, type Article, type NewsSite } from '../helpers/feeds.js';
+import { LibraryManager } from '../../src/ingest/manager.js';
+import { Libraries } from '../../src/tenancy/libraries.js';
+
+const A = '300000000000000001';
+const B = '300000000000000002';
+const MINUTE = 60_000;
+const POLL_MINUTES = 30;
+
+/** The private-address guard stays on: the site's host name resolves to 127.0.0.1, the only address let through. */
+const guarded = (): Partial<IngestSettings> => ({
+  allowPrivateUrls: false,
+  resolve: async (host) => (host.endsWith('.test') ? ['127.0.0.1'] : []),
+  isAllowed: (address) => address === '127.0.0.1',
+});
+
+const article = (id: string, title: string, words: string, day: number): Article => ({
+  id,
+  title,
+  published: new Date(Date.UTC(2026, 10, day, 8)).toISOString(),
+  paragraphs: [
+    `${title}: ${words} were the talk of the regional chamber this week, as ministers weighed the figures.`,
+    `Officials said the ${words} would be reviewed again before the winter session, and traders expect a decision soon.`,
+    `Analysts noted that the ${words} had not been discussed at this level for several years, which made the meeting unusual.`,
+    `Provincial governors asked for the ${words} to be published in full, so that farmers and merchants could plan the coming season.`,
+    `The chamber's committee will hear evidence from exporters, hauliers and bankers before it reports to the ministry in the spring.`,
+  ],
+});
+
+interface World {
+  dataDir: string;
+  target: DatabaseTarget;
+  database: Database;
+  libraries: Libraries;
+  feeds: FeedService;
+  clock: { now: number };
+}
+
+async function world(dataDir: string, target: DatabaseTarget, clock: { now: number }, settings = guarded()): Promise<World> {
+  const database = await openDatabase(target);
+  const library = await Library.load(dataDir);
+  const libraries = new Libraries(new LibraryManager(library), { settings: { dataDir, maxBytes: 10 * 1024 * 1024, allowPrivateUrls: false, ...settings } });
+  const feeds = new FeedService({
+    store: new FeedStore(database),
+    ingestFor: async (guildId) => (guildId === null ? libraries.shared.ingest : (await libraries.server(guildId)).ingest),
+    fetch: { maxBytes: 10 * 1024 * 1024, allowPrivateUrls: false, ...settings },
+    settings: { pollMinutes: POLL_MINUTES, perServer: 3 },
+    now: () => clock.now,
+  });
+  return { dataDir, target, database, libraries, feeds, clock };
+}
+
+const searchIn = async (w: World, guildId: string, query: string) => (await w.libraries.server(guildId)).library().search(query, { limit: 5 }).hits.map((h) => h.point.citation);
+const adder = { id: '400000000000000001', name: 'analyst' };
+
+describe.each(BACKENDS)('following feeds (%s)', (kind) => {
+  let site: NewsSite;
+  let w: World;
+  let dir: string;
+
+  beforeAll(async () => {
+    site = await startNewsSite();
+  });
+  afterAll(async () => {
+    await site.close();
+  });
+  beforeEach(async () => {
+    dir = await tempDataDir();
+    w = await world(dir, await emptyDatabase(kind, dir), { now: Date.UTC(2026, 10, 29, 9) });
+  });
+  afterEach(async () => {
+    await w.database.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('GIVEN RSS, Atom and JSON feeds that change between polls THEN each new article is added once, searchable in the subscribing server only, and a restart re-adds nothing', async () => {
+    site.publish(article('a1', 'Lentil tariffs in Aktobe', 'lentil tariffs', 1));
+    const rss = await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
+    expect(rss.feed.title).toBe('Steppe Desk');
+    expect(rss.latest.map((i) => i.title)).toEqual(['Lentil tariffs in Aktobe']);
+    expect(rss.items).toEqual([]); // backfill 0: nothing old is added
+    const atom = await w.feeds.follow(A, `${site.base}/atom.xml`, { addedBy: adder, tags: ['caspian'] });
+    const json = await w.feeds.follow(A, `${site.base}/feed.json`, { addedBy: adder });
+    expect([atom.format, json.format, rss.format]).toEqual(['atom', 'json', 'rss']);
+    expect(await searchIn(w, A, 'lentil tariffs')).toEqual([]);
+
+    site.publish(article('a2', 'Barley quotas near Atyrau', 'barley quotas', 2));
+    w.clock.now += POLL_MINUTES * MINUTE;
+    // One at a time, so the RSS feed (followed first) is the one that adds the article.
+    const reports = await w.feeds.pollDue({ concurrency: 1 });
+    expect(reports.map((r) => [r.title, r.outcome, r.newItems])).toEqual([
+      ['Steppe Desk', 'checked', 1],
+      ['Caspian Review', 'checked', 1],
+      ['Grain Ledger', 'checked', 1],
+    ]);
+    // The RSS item is a teaser, so its page was fetched; Atom and JSON Feed carried the full text.
+    expect(site.count('/articles/a2.html')).toBe(1);
+    const statuses = reports.flatMap((r) => r.items.map((i) => i.status));
+    // The same article through three feeds: added once, the other two recognised by its content hash.
+    expect(statuses.filter((s) => s === 'added')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(2);
+    const found = await searchIn(w, A, 'barley quotas Atyrau');
+    expect(found[0]).toMatch(/^barley-quotas-near-atyrau#p/);
+    expect(await searchIn(w, B, 'barley quotas Atyrau')).not.toContain(found[0]);
+    expect((await w.libraries.server(B)).documents).toEqual([]);
+
+    // The file: front matter says where it came from, and it is in A's folder.
+    const files = await readdir(path.join(dir, 'guilds', A));
+    expect(files).toEqual(['barley-quotas-near-atyrau.txt']);
+    const raw = await readFile(path.join(dir, 'guilds', A, files[0]!), 'utf8');
+    expect(raw).toContain(`source: ${site.base}/articles/a2.html`);
+    expect(raw).toContain('published: 2026-11-02');
+    expect(raw).toContain(`feed: ${site.base}/rss.xml`);
+    expect(raw).toContain('added_by: feed');
+    expect(raw).not.toContain('Subscribe to our newsletter'); // Readability kept the article, not the page chrome
+
+    // Unchanged feeds: 304s, nothing downloaded, parsed or added.
+    const before = site.count('/articles/a2.html');
+    w.clock.now += POLL_MINUTES * MINUTE;
+    const again = await w.feeds.pollDue();
+    expect(again.map((r) => r.outcome)).toEqual(['not-modified', 'not-modified', 'not-modified']);
+    expect(site.count('/articles/a2.html')).toBe(before);
+
+    // A restart, and a server that now ignores validators: every item is seen again, none is re-added.
+    await w.database.close();
+    w = await world(dir, w.target, w.clock);
+    site.conditional = false;
+    try {
+      w.clock.now += POLL_MINUTES * MINUTE;
+      const afterRestart = await w.feeds.pollDue();
+      expect(afterRestart.map((r) => [r.outcome, r.newItems, r.items.length])).toEqual([
+        ['checked', 0, 0],
+        ['checked', 0, 0],
+        ['checked', 0, 0],
+      ]);
+    } finally {
+      site.conditional = true;
+    }
+    expect(await readdir(path.join(dir, 'guilds', A))).toEqual(['barley-quotas-near-atyrau.txt']);
+    const listed = await w.feeds.list(A);
+    expect(listed.map((f) => [f.title, f.itemsAdded])).toEqual([
+      ['Caspian Review', 0],
+      ['Grain Ledger', 0],
+      ['Steppe Desk', 1],
+    ]);
+    expect(listed.find((f) => f.title === 'Steppe Desk')!.lastNewAt).toBeDefined();
+  });
+});
+
+describe('following feeds: refusals, backoff and retries', () => {
+  let site: NewsSite;
+  let w: World;
+  let dir: string;
+
+  beforeAll(async () => {
+    site = await startNewsSite();
+    site.publish(article('b1', 'Cotton exports from Turkestan', 'cotton exports', 3));
+    site.publish(article('b2', 'Rail freight to Lanzhou', 'rail freight', 4));
+  });
+  afterAll(async () => {
+    await site.close();
+  });
+  beforeEach(async () => {
+    dir = await tempDataDir();
+    w = await world(dir, await emptyDatabase('sqlite', dir), { now: Date.UTC(2026, 10, 29, 9) });
+  });
+  afterEach(async () => {
+    await w.database.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('GIVEN a web page that advertises its feed THEN the feed is followed, and backfill adds the newest items', async () => {
+    const r = await w.feeds.follow(A, `${site.base}/`, { addedBy: adder, backfill: 1 });
+    expect(r.discoveredFrom).toBe(`${site.base}/`);
+    expect(r.feed.url).toBe(`${site.base}/rss.xml`);
+    expect(r.items.map((i) => [i.title, i.status])).toEqual([['Rail freight to Lanzhou', 'added']]);
+    expect(await searchIn(w, A, 'rail freight Lanzhou')).not.toEqual([]);
+    expect((await searchIn(w, A, 'cotton exports Turkestan')).filter((c) => c.startsWith('cotton'))).toEqual([]);
+    await expect(w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder })).rejects.toThrow('already follows **Steppe Desk**');
+  });
+
+  it.each([
+    ['/bomb.xml', 'XML bomb'],
+    ['/huge.xml', 'larger than the limit of 10.0 MB'],
+    ['/broken.xml', 'malformed'],
+    ['/plain.html', 'does not advertise a feed'],
+    ['/to-private.xml', 'private, local or internal network address'],
+    ['/status.xml', 'answered 500'],
+  ])('GIVEN %s THEN following it is refused with the reason in words, and nothing is stored', async (route, reason) => {
+    await expect(w.feeds.follow(A, `${site.base}${route}`, { addedBy: adder })).rejects.toThrow(reason);
+    expect(await w.feeds.list(A)).toEqual([]);
+  });
+
+  it('GIVEN a followed feed that turns hostile or fails THEN the check fails with the error in words, backs off doubling up to a day, honours Retry-After, and recovers', async () => {
+    await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
+    const [feed] = await w.feeds.list(A);
+    const db = w.database.db;
+    const rssRequests = site.count('/rss.xml');
+    const pointAt = (route: string) => db.updateTable('feeds').set({ url: `${site.base}${route}`, etag: null, last_modified: null }).where('id', '=', feed!.id).execute();
+
+    for (const [route, reason] of [
+      ['/bomb.xml', 'XML bomb'],
+      ['/huge.xml', 'larger than the limit'],
+      ['/to-private.xml', 'private, local or internal network address'],
+    ]) {
+      await pointAt(route!);
+      const [report] = await w.feeds.check((await w.feeds.store.get(feed!.id))!).then((r) => [r]);
+      expect(report!.outcome).toBe('failed');
+      expect(report!.error).toContain(reason);
+      expect((await w.feeds.list(A))[0]!.lastError).toContain(reason);
+    }
+    // The redirect's target was never contacted.
+    expect(site.count('/rss.xml')).toBe(rssRequests);
+
+    await pointAt('/status.xml');
+    site.status = { code: 500 };
+    const delays: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const f = (await w.feeds.store.get(feed!.id))!;
+      w.clock.now = f.nextCheckAt;
+      const reports = await w.feeds.pollDue();
+      expect(reports).toHaveLength(1);
+      expect(reports[0]!.error).toBe('The feed address answered 500 Internal Server Error.');
+      delays.push(reports[0]!.nextCheckAt - w.clock.now);
+      // Not due again before its time: a poll now checks nothing.
+      expect(await w.feeds.pollDue()).toEqual([]);
+    }
+    // Three failures came before (bomb, huge, private): 2^4…, capped at a day.
+    const interval = POLL_MINUTES * MINUTE;
+    expect(delays).toEqual([16 * interval, 32 * interval, MAX_BACKOFF_MS, MAX_BACKOFF_MS, MAX_BACKOFF_MS, MAX_BACKOFF_MS, MAX_BACKOFF_MS]);
+
+    // Back to health, then a 503 asking for two hours: the first failure's backoff (an hour) would be sooner.
+    await pointAt('/rss.xml');
+    w.clock.now = (await w.feeds.store.get(feed!.id))!.nextCheckAt;
+    expect((await w.feeds.pollDue())[0]!.outcome).toBe('checked');
+    const healthy = (await w.feeds.list(A))[0]!;
+    expect([healthy.failures, healthy.lastError]).toEqual([0, undefined]);
+    await pointAt('/status.xml');
+    site.status = { code: 503, retryAfter: '7200' };
+    w.clock.now = healthy.nextCheckAt;
+    const [asked] = await w.feeds.pollDue();
+    expect(asked!.nextCheckAt - w.clock.now).toBe(7200 * 1000);
+  });
+
+  it('GIVEN an item whose page fails THEN it is retried at the next polls, three times at most, even while the feed is unchanged', async () => {
+    await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
+    const [feed] = await w.feeds.list(A);
+    // An item linking to a page that does not exist.
+    await w.feeds.store.see(feed!.id, [{ key: 'gone', link: `${site.base}/articles/gone.html`, title: 'Gone' }], 'pending', w.clock.now);
+    const attempts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      w.clock.now += POLL_MINUTES * MINUTE;
+      const [report] = await w.feeds.pollDue();
+      expect(report!.outcome).toBe('not-modified');
+      attempts.push(...report!.items.map((it) => it.status));
+    }
+    expect(attempts).toEqual(['retry', 'retry', 'failed']);
+    expect(site.count('/articles/gone.html')).toBe(3);
+    expect((await w.feeds.list(A))[0]!.failedItems).toBe(1);
+  });
+
+  it('GIVEN FEEDS_PER_SERVER feeds THEN one more is refused before anything is fetched; removing one makes room, and only in its own server', async () => {
+    for (const route of ['/rss.xml', '/atom.xml', '/feed.json']) await w.feeds.follow(A, `${site.base}${route}`, { addedBy: adder });
+    const fetched = site.seen.length;
+    await expect(w.feeds.follow(A, `${site.base}/other.xml`, { addedBy: adder })).rejects.toThrow('already follows 3 feeds');
+    expect(site.seen.length).toBe(fetched);
+    const [first] = await w.feeds.list(A);
+    await expect(w.feeds.unfollow(B, first!.id)).rejects.toThrow('follows no such feed');
+    await w.feeds.unfollow(A, first!.id);
+    expect(await w.feeds.list(A)).toHaveLength(2);
+    // B has its own allowance, and its own copy of the same feed.
+    await w.feeds.follow(B, `${site.base}/rss.xml`, { addedBy: adder });
+    expect((await w.feeds.list(B)).map((f) => f.title)).toEqual(['Steppe Desk']);
+  });
+});
