@@ -1,15 +1,13 @@
 import { ApplicationCommandOptionType, InteractionContextType, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { UserError } from '../src/errors.js';
 import { requireLibraryEditor } from '../src/ingest/access.js';
+import { parseTags } from '../src/ingest/tags.js';
 import type { IngestResult, IngestSource } from '../src/ingest/service.js';
 import type { CommandContext } from '../src/interactions/command.js';
 import { LIMITS, truncate } from '../src/replies/limits.js';
 import { code, escapeMarkdown, plainText } from '../src/replies/markdown.js';
 import { plural } from '../src/replies/passages.js';
 import type { Reply } from '../src/replies/types.js';
-
-const MAX_TAGS = 20;
-const MAX_TAG_LENGTH = 40;
 
 export const data = {
   name: 'ingest',
@@ -23,15 +21,6 @@ export const data = {
     { type: ApplicationCommandOptionType.String, name: 'tags', description: 'Comma-separated tags, e.g. energy, pakistan', max_length: 300 },
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
-
-function parseTags(raw: string | undefined): string[] {
-  if (!raw) return [];
-  const tags = [...new Set(raw.split(',').map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean))];
-  if (tags.length > MAX_TAGS) throw new UserError(`Please give at most ${MAX_TAGS} tags (you gave ${tags.length}).`);
-  const long = tags.find((t) => t.length > MAX_TAG_LENGTH);
-  if (long) throw new UserError(`Tags are at most ${MAX_TAG_LENGTH} characters; “${escapeMarkdown(long.slice(0, 50))}…” is longer.`);
-  return tags;
-}
 
 export async function execute(ctx: CommandContext): Promise<Reply> {
   const service = requireLibraryEditor(ctx, 'add documents');

@@ -28,6 +28,10 @@ const USAGE = `Usage: dossier <command> [arguments] [--guild ID] [--json]
   ingest <file-or-url> [--title T] [--tags a,b]     add a document (same checks as /ingest): with --guild ID to that
                                                     server's library (DATA_DIR/guilds/ID), with --shared (the
                                                     default) to the shared one every server sees (DATA_DIR/ingested)
+  feed add <url> [--backfill N] [--tags a,b]        follow an RSS, Atom or JSON feed (or a page advertising one):
+                                                    new articles go to --guild ID's library (without it, the shared one)
+  feed list | feed remove <id-or-url>               the feeds followed there, with their last check and last error
+  feed poll                                         check every due feed once and print what was added
   help
 
 --guild ID answers as that Discord server sees the library (the shared documents and its own);
@@ -58,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
       since: { type: 'string' },
       title: { type: 'string' },
       tags: { type: 'string' },
+      backfill: { type: 'string' },
       guild: { type: 'string' },
       shared: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -104,6 +109,28 @@ async function main(argv: string[]): Promise<number> {
       database: config.database,
       write: (text) => process.stdout.write(`${flags.json ? text : replyToText({ content: text }, { interactive: false })}\n`),
     });
+    return 0;
+  }
+  if (command === 'feed') {
+    const [sub, ...target] = rest;
+    const { openDatabase, DatabaseError } = await import('./db/index.js');
+    const { createFeedService } = await import('./feeds/index.js');
+    const { feedFromCli } = await import('./feeds/cli.js');
+    const database = await openDatabase(config.database).catch((err: unknown) => {
+      throw err instanceof DatabaseError ? new UserError(err.message) : err;
+    });
+    try {
+      const feeds = createFeedService({ database, libraries, settings: { dataDir: config.dataDir, ...config.ingest }, feeds: config.feeds, logger });
+      await feedFromCli(sub, target.join(' ').trim(), feeds, {
+        guildId: flags.guild ?? null,
+        json: flags.json,
+        tags: flags.tags,
+        backfill: flags.backfill,
+        write: (text) => process.stdout.write(`${text}\n`),
+      });
+    } finally {
+      await database.close();
+    }
     return 0;
   }
   if (!flags.json) {

@@ -11,6 +11,7 @@ import { DigestService } from './digest/service.js';
 import { DigestStore } from './digest/store.js';
 import { startDigest } from './discord/digest.js';
 import { ownsGuild } from './discord/shards.js';
+import { createFeedService, FeedPoller } from './feeds/index.js';
 import { LOADING } from './discord/interactions.js';
 import { startService } from './discord/service.js';
 import { loadEnv } from './env.js';
@@ -161,6 +162,20 @@ async function main(): Promise<void> {
   lifecycle.onClose({ name: 'digest-scheduler', close: () => digest.scheduler.stop() });
   services.digest = digest.service;
   trackServerLibraries(() => ready.libraries.stats());
+  // Each server's feeds fill its library; stopped before the database closes (the check in progress finishes first).
+  const feeds = createFeedService({
+    database: db!,
+    libraries: ready.libraries,
+    settings: { dataDir: config.dataDir, ...config.ingest },
+    feeds: config.feeds,
+    logger,
+    // With shards, each process polls its own servers' feeds; the shared library's, the process running shard 0.
+    owns: (guildId) => (guildId === null ? config.shards.ids.includes(0) : ownsGuild(config.shards, guildId)),
+  });
+  const poller = new FeedPoller(feeds, logger);
+  lifecycle.onClose({ name: 'feed-poller', close: () => poller.stop() });
+  await poller.start();
+  services.feeds = feeds;
   // Set last: this opens the gate.
   started = ready;
   logger.info({ documents: library.docs.length }, 'library ready: answering commands');

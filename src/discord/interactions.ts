@@ -193,10 +193,12 @@ export function createInteractionHandler(deps: InteractionDeps) {
       if (command?.autocomplete) {
         const { subcommand, values } = optionValues(interaction.options.data);
         const scope = await deps.libraries.scope(interaction.guildId);
-        choices = command.autocomplete({
+        choices = await command.autocomplete({
           library: scope.library(),
           options: new Options(values, subcommand),
           focused: { name: focused.name, value: String(focused.value ?? '') },
+          guildId: interaction.guildId,
+          services: deps.services,
         });
       }
     } catch (err) {

@@ -34,6 +34,8 @@ export interface FeedServiceOptions {
   settings: FeedSettings;
   logger?: Logger;
   now?: () => number;
+  /** Whether this process polls a server's feeds (with shards, the process that runs its shard does; default all). */
+  owns?: (guildId: string | null) => boolean;
 }
 
 /** What happened to one item. */
@@ -132,6 +134,7 @@ export class FeedService {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError('Only http and https feeds can be followed.');
     checkLiteralHost(url, this.opts.fetch.allowPrivateUrls);
     const max = this.opts.settings.perServer;
+    if (max === 0) throw new UserError('Following feeds is turned off on this bot (its operator set FEEDS_PER_SERVER to 0).');
     if ((await this.store.count(guildId)) >= max) {
       throw new UserError(`This server already follows ${max} feeds, the most it may (FEEDS_PER_SERVER). Remove one with \`/feed remove\` first.`);
     }
@@ -319,7 +322,7 @@ export class FeedService {
    * at a time. Feeds already being checked are skipped.
    */
   async pollDue(opts: { guildId?: string | null; concurrency?: number } = {}): Promise<CheckReport[]> {
-    const due = (await this.store.due(this.now(), opts.guildId)).filter((f) => !this.checking.has(f.id));
+    const due = (await this.store.due(this.now(), opts.guildId)).filter((f) => !this.checking.has(f.id) && this.owns(f));
     const reports: CheckReport[] = [];
     let next = 0;
     const worker = async () => {
@@ -339,9 +342,13 @@ export class FeedService {
    */
   async spreadOverdue(): Promise<void> {
     const now = this.now();
-    const overdue = await this.store.due(now);
+    const overdue = (await this.store.due(now)).filter((f) => this.owns(f));
     const step = this.intervalMs / Math.max(1, overdue.length);
     for (const [i, f] of overdue.entries()) await this.store.reschedule(f.id, Math.round(now + i * step));
+  }
+
+  private owns(feed: Feed): boolean {
+    return this.opts.owns?.(feed.guildId) ?? true;
   }
 
   /** No new check or item starts after this; the one in progress finishes its current download. */

@@ -1,5 +1,6 @@
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { DigestService } from '../digest/service.js';
+import type { FeedService } from '../feeds/service.js';
 import type { IngestService } from '../ingest/service.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
@@ -45,12 +46,17 @@ export interface CommandServices {
   ingest?: IngestService;
   /** The daily brief's settings, log and sender; absent where there is no database (console, CLI). */
   digest?: DigestService;
+  /** The servers' followed feeds; absent where there is no database (console, CLI). */
+  feeds?: FeedService;
 }
 
 export interface AutocompleteContext {
   library: Library;
   options: Options;
   focused: { name: string; value: string };
+  /** For choices that are the server's own state rather than its library (its feeds). */
+  guildId?: string | null;
+  services?: CommandServices;
 }
 
 export interface Choice {
@@ -62,7 +68,7 @@ export interface CommandModule {
   /** Registered verbatim with Discord by `npm run deploy`. */
   data: RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(ctx: CommandContext): Reply | Promise<Reply>;
-  autocomplete?(ctx: AutocompleteContext): Choice[];
+  autocomplete?(ctx: AutocompleteContext): Choice[] | Promise<Choice[]>;
   /** Buttons whose custom id starts with `<name>:`; `payload` is the rest. */
   button?(ctx: CommandContext, payload: string): Reply | Promise<Reply>;
 }

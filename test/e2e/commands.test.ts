@@ -54,12 +54,12 @@ describe('npm run deploy', () => {
         process.env,
       );
       const { stdout } = await run('npm', ['run', '--silent', 'deploy'], { cwd: REPO, env });
-      expect(stdout).toMatch(/Registered 10 commands in guild/);
+      expect(stdout).toMatch(/Registered 11 commands in guild/);
       const puts = fake.requests.filter((r) => r.method === 'PUT');
       expect(puts).toHaveLength(1);
       expect(puts[0]!.path).toBe(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
       expect(fake.commands.guild.get(fake.guildId)!.map((c: { name: string }) => c.name).sort()).toEqual(
-        ['digest', 'forget', 'help', 'ingest', 'quote', 'search', 'sources', 'summary', 'topic', 'topics'],
+        ['digest', 'feed', 'forget', 'help', 'ingest', 'quote', 'search', 'sources', 'summary', 'topic', 'topics'],
       );
       expect(fake.commands.global).toEqual([]);
     } finally {

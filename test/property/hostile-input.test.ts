@@ -158,8 +158,8 @@ describe('hostile input to every command', () => {
       );
       for (const field of fields) {
         await fc.assert(
-          fc.property(hostileString, (typed) => {
-            const choices = command.autocomplete!({ library, options: new Options({ [field.name]: typed }), focused: { name: field.name, value: typed } });
+          fc.asyncProperty(hostileString, async (typed) => {
+            const choices = await command.autocomplete!({ library, options: new Options({ [field.name]: typed }), focused: { name: field.name, value: typed } });
             expect(choices.length).toBeLessThanOrEqual(LIMITS.autocompleteChoices);
             for (const c of choices) {
               expect(c.name.length).toBeGreaterThan(0);

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/index.js';
+import { FeedService } from '../../src/feeds/service.js';
+import { FeedStore } from '../../src/feeds/store.js';
+import type { IngestSettings } from '../../src/ingest/service.js';
+import type { InteractionCtx, InteractionResult, StoredMessage } from '../fake-discord/types.js';
+import { registerCommands } from '../helpers/bot.js';
+import { emptyDatabase } from '../helpers/databases.js';
+import { startNewsSite, type Article, type NewsSite } from '../helpers/feeds.js';
+import { startIngestHarness, type IngestHarness } from '../helpers/ingest.js';
+
+/**
+ * /feed through the real discord.js client and the fake Discord: a server
+ * follows a loopback news site, its new articles become searchable there and
+ * nowhere else, and /feed list tells what each feed is doing.
+ */
+
+const POLL_MINUTES = 30;
+const guard: Partial<IngestSettings> = {
+  allowPrivateUrls: false,
+  resolve: async (host) => (host.endsWith('.test') ? ['127.0.0.1'] : []),
+  isAllowed: (address) => address === '127.0.0.1',
+};
+
+let h: IngestHarness;
+let site: NewsSite;
+let database: Database;
+let feeds: FeedService;
+let b: { guildId: string; channelId: string };
+const clock = { now: Date.now() };
+
+const inB = (): InteractionCtx => ({ guildId: b.guildId, channelId: b.channelId });
+
+function shown(res: InteractionResult): { content: string; ephemeral: boolean } {
+  const message: StoredMessage | undefined = res.followups().at(-1) ?? res.final();
+  expect(message, 'the interaction has a visible message').toBeDefined();
+  return { content: message!.content, ephemeral: res.ephemeral || Boolean(message!.flags && message!.flags & 64) };
+}
+
+const article = (id: string, title: string, words: string): Article => ({
+  id,
+  title,
+  published: new Date(clock.now - 3_600_000).toISOString(),
+  paragraphs: [
+    `${title}: the ${words} dominated the week in the provincial chamber, where deputies asked for the full figures.`,
+    `Ministers promised that the ${words} would be published before the spring session, after a review by the treasury.`,
+    `Merchants along the river said the ${words} mattered more to them than any other measure discussed this year.`,
+  ],
+});
+
+async function search(query: string, ctx?: InteractionCtx): Promise<string> {
+  return shown(await h.fake.sendCommand('search', { query }, ctx)).content;
+}
+
+beforeAll(async () => {
+  site = await startNewsSite();
+  site.publish(article('c1', 'Saffron duties in Herat', 'saffron duties'));
+  h = await startIngestHarness(guard);
+  database = await openDatabase(await emptyDatabase('sqlite', h.dataDir));
+  const { libraries } = h.services;
+  feeds = new FeedService({
+    store: new FeedStore(database),
+    ingestFor: async (guildId) => (guildId === null ? libraries.shared.ingest : (await libraries.server(guildId)).ingest),
+    fetch: { maxBytes: 10 * 1024 * 1024, ...guard, allowPrivateUrls: false },
+    settings: { pollMinutes: POLL_MINUTES, perServer: 25 },
+    now: () => clock.now,
+  });
+  h.commandServices.feeds = feeds;
+  b = h.fake.addGuild('Team B');
+  await registerCommands(h.fake, b.guildId);
+});
+
+afterAll(async () => {
+  expect(h.fake.unmatchedRequests()).toEqual([]);
+  await database.close();
+  await h.close();
+  await site.close();
+});
+
+describe('/feed', () => {
+  it('GIVEN /feed add with a page that advertises its feed THEN the reply names the feed and its latest items, and backfill adds the newest', async () => {
+    const res = await h.fake.sendCommand('feed', { url: `${site.base}/`, backfill: 1, tags: 'afghanistan' }, { subcommand: 'add' });
+    expect(res.deferred).toBe(true);
+    const { content, ephemeral } = shown(res);
+    expect(ephemeral).toBe(false);
+    expect(content).toContain('📡 Following **Steppe Desk** (RSS)');
+    expect(content).toContain(`Found through the page \`${site.base}/\``);
+    expect(content).toContain(`[Saffron duties in Herat](<${site.base}/articles/c1.html>)`);
+    expect(content).toContain('Added now: `saffron-duties-in-herat`');
+    expect(content.length).toBeLessThanOrEqual(2000);
+    expect(await search('saffron duties Herat')).toContain('saffron-duties-in-herat#p');
+    expect(await search('saffron duties Herat', inB())).not.toContain('saffron-duties-in-herat');
+  });
+
+  it('GIVEN a new article and a poll THEN it is searchable in the following server only, and /feed list says when it came', async () => {
+    site.publish(article('c2', 'Pistachio harvest near Kandahar', 'pistachio harvest'));
+    clock.now += POLL_MINUTES * 60_000;
+    const [report] = await feeds.pollDue();
+    expect(report!.items.map((i) => [i.status, i.slug])).toEqual([['added', 'pistachio-harvest-near-kandahar']]);
+    expect(await search('pistachio harvest Kandahar')).toContain('pistachio-harvest-near-kandahar#p');
+    expect(await search('pistachio harvest Kandahar', inB())).not.toContain('pistachio-harvest');
+
+    const { content } = shown(await h.fake.sendCommand('feed', {}, { subcommand: 'list' }));
+    expect(content).toContain('📡 1 feed followed here (at most 25) · each checked every 30 minutes');
+    expect(content).toMatch(/\*\*Steppe Desk\*\* `#\d+` — 2 articles added · last new <t:\d+:R> · checked <t:\d+:R>/);
+    expect(content).not.toContain('⚠️');
+    expect(shown(await h.fake.sendCommand('feed', {}, { ...inB(), subcommand: 'list' })).content).toContain('This server follows no feeds yet');
+  });
+
+  it('GIVEN hostile or broken feeds THEN /feed add refuses each privately with the reason, and nothing is followed', async () => {
+    for (const [route, reason] of [
+      ['/bomb.xml', 'XML bomb'],
+      ['/huge.xml', 'larger than the limit'],
+      ['/to-private.xml', 'private, local or internal network address'],
+      ['/plain.html', 'does not advertise a feed'],
+    ]) {
+      const { content, ephemeral } = shown(await h.fake.sendCommand('feed', { url: `${site.base}${route}` }, { subcommand: 'add' }));
+      expect(ephemeral).toBe(true);
+      expect(content).toContain(reason);
+    }
+    const literal = shown(await h.fake.sendCommand('feed', { url: 'http://10.0.0.1/feed.xml' }, { subcommand: 'add' }));
+    expect(literal).toEqual({ content: expect.stringContaining('private, local or internal network address'), ephemeral: true });
+    expect((await feeds.list(h.fake.guildId)).map((f) => f.title)).toEqual(['Steppe Desk']);
+  });
+
+  it('GIVEN a feed that starts failing THEN /feed list shows the error in words and the backoff', async () => {
+    const [steppe] = await feeds.list(h.fake.guildId);
+    await database.db.updateTable('feeds').set({ url: `${site.base}/status.xml` }).where('id', '=', steppe!.id).execute();
+    site.status = { code: 500 };
+    clock.now += POLL_MINUTES * 60_000;
+    await feeds.pollDue();
+    const { content } = shown(await h.fake.sendCommand('feed', {}, { subcommand: 'list' }));
+    expect(content).toMatch(/⚠️ The feed address answered 500 Internal Server Error\. \(1 failed check in a row, backing off; next try <t:\d+:R>\)/);
+    await database.db.updateTable('feeds').set({ url: steppe!.url }).where('id', '=', steppe!.id).execute();
+  });
+
+  it('GIVEN members without Manage Server or the analyst role, or a direct message THEN every /feed subcommand is refused privately', async () => {
+    for (const [sub, options] of [
+      ['add', { url: `${site.base}/atom.xml` }],
+      ['list', {}],
+      ['remove', { feed: '1' }],
+    ] as const) {
+      const res = await h.fake.sendCommand('feed', options, { subcommand: sub, permissions: '0' });
+      expect(res.deferred).toBe(false);
+      expect(shown(res)).toEqual({ content: expect.stringContaining('You need the Manage Server permission (or the analyst role)'), ephemeral: true });
+    }
+    const dm = shown(await h.fake.sendCommand('feed', {}, { guildId: null, subcommand: 'list' }));
+    expect(dm).toEqual({ content: 'Feeds are followed per server: use `/feed` in a server channel.', ephemeral: true });
+    expect(await feeds.list(h.fake.guildId)).toHaveLength(1);
+  });
+
+  it('GIVEN /feed remove THEN autocomplete offers this server’s feeds only, another server cannot remove it, and removing keeps its articles', async () => {
+    const [steppe] = await feeds.list(h.fake.guildId);
+    const { choices } = await h.fake.sendAutocomplete('feed', { feed: 'step' }, 'feed', { subcommand: 'remove' });
+    expect(choices).toEqual([{ name: `Steppe Desk — ${steppe!.url}`, value: String(steppe!.id) }]);
+    const inOther = await h.fake.sendAutocomplete('feed', { feed: '' }, 'feed', { ...inB(), subcommand: 'remove' });
+    expect(inOther.choices).toEqual([]);
+
+    const forged = shown(await h.fake.sendCommand('feed', { feed: String(steppe!.id) }, { ...inB(), subcommand: 'remove' }));
+    expect(forged).toEqual({ content: expect.stringContaining('follows no such feed'), ephemeral: true });
+    expect(await feeds.list(h.fake.guildId)).toHaveLength(1);
+
+    const removed = shown(await h.fake.sendCommand('feed', { feed: String(steppe!.id) }, { subcommand: 'remove' }));
+    expect(removed.content).toContain('🗑️ Stopped following **Steppe Desk**');
+    expect(removed.content).toContain('The 2 articles it added stay in the library');
+    expect(await feeds.list(h.fake.guildId)).toEqual([]);
+    expect(await search('pistachio harvest Kandahar')).toContain('pistachio-harvest-near-kandahar#p');
+  });
+});
