@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/index.js';
+import type { Scheduler } from '../../src/digest/scheduler.js';
+import { startDigest } from '../../src/discord/digest.js';
 import { FeedService } from '../../src/feeds/service.js';
+import { silentLogger } from '../../src/log.js';
 import { FeedStore } from '../../src/feeds/store.js';
 import type { IngestSettings } from '../../src/ingest/service.js';
 import type { InteractionCtx, InteractionResult, StoredMessage } from '../fake-discord/types.js';
@@ -27,6 +30,7 @@ let site: NewsSite;
 let database: Database;
 let feeds: FeedService;
 let b: { guildId: string; channelId: string };
+let scheduler: Scheduler;
 const clock = { now: Date.now() };
 
 const inB = (): InteractionCtx => ({ guildId: b.guildId, channelId: b.channelId });
@@ -66,12 +70,17 @@ beforeAll(async () => {
     now: () => clock.now,
   });
   h.commandServices.feeds = feeds;
+  // As src/main.ts wires it: each server's brief reads its own view, which feeds add to.
+  const digest = startDigest({ db: database, client: h.bot.client, libraryFor: async (guildId) => (await libraries.scope(guildId)).library(), logger: silentLogger, tickMs: 3_600_000 });
+  scheduler = digest.scheduler;
+  h.commandServices.digest = digest.service;
   b = h.fake.addGuild('Team B');
   await registerCommands(h.fake, b.guildId);
 });
 
 afterAll(async () => {
   expect(h.fake.unmatchedRequests()).toEqual([]);
+  await scheduler.stop();
   await database.close();
   await h.close();
   await site.close();
@@ -92,13 +101,22 @@ describe('/feed', () => {
     expect(await search('saffron duties Herat', inB())).not.toContain('saffron-duties-in-herat');
   });
 
-  it('GIVEN a new article and a poll THEN it is searchable in the following server only, and /feed list says when it came', async () => {
+  it('GIVEN a new article and a poll THEN it is searchable in the following server only, the next brief quotes it, and /feed list says when it came', async () => {
+    const before = shown(await h.fake.sendCommand('digest', {}, { subcommand: 'now' })).content;
+    expect(before).toContain('saffron-duties-in-herat#');
     site.publish(article('c2', 'Pistachio harvest near Kandahar', 'pistachio harvest'));
     clock.now += POLL_MINUTES * 60_000;
     const [report] = await feeds.pollDue();
     expect(report!.items.map((i) => [i.status, i.slug])).toEqual([['added', 'pistachio-harvest-near-kandahar']]);
     expect(await search('pistachio harvest Kandahar')).toContain('pistachio-harvest-near-kandahar#p');
     expect(await search('pistachio harvest Kandahar', inB())).not.toContain('pistachio-harvest');
+    // The next daily brief reports the new article with quotes from it, and B's brief knows nothing of it.
+    const brief = shown(await h.fake.sendCommand('digest', {}, { subcommand: 'now' })).content;
+    expect(brief).toContain(`📄 [Pistachio harvest near Kandahar](<${site.base}/articles/c2.html>)`);
+    const cited = [...brief.matchAll(/-# `([^`]+)`/g)].map((m) => m[1]!);
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited.every((c) => c.startsWith('pistachio-harvest-near-kandahar#'))).toBe(true);
+    expect(shown(await h.fake.sendCommand('digest', {}, { ...inB(), subcommand: 'now' })).content).not.toMatch(/pistachio|saffron/i);
 
     const { content } = shown(await h.fake.sendCommand('feed', {}, { subcommand: 'list' }));
     expect(content).toContain('📡 1 feed followed here (at most 25) · each checked every 30 minutes');

@@ -282,4 +282,20 @@ describe('following feeds: refusals, backoff and retries', () => {
     await w.feeds.follow(B, `${site.base}/rss.xml`, { addedBy: adder });
     expect((await w.feeds.list(B)).map((f) => f.title)).toEqual(['Steppe Desk']);
   });
+
+  it('GIVEN shards THEN a process polls only the feeds of the servers it runs', async () => {
+    await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
+    await w.feeds.follow(B, `${site.base}/atom.xml`, { addedBy: adder });
+    const runsA = new FeedService({
+      store: w.feeds.store,
+      ingestFor: async (guildId) => (await w.libraries.server(guildId!)).ingest,
+      fetch: { maxBytes: 10 * 1024 * 1024, ...guarded(), allowPrivateUrls: false },
+      settings: { pollMinutes: POLL_MINUTES, perServer: 3 },
+      now: () => w.clock.now,
+      owns: (guildId) => guildId === A,
+    });
+    w.clock.now += POLL_MINUTES * MINUTE;
+    expect((await runsA.pollDue()).map((r) => r.guildId)).toEqual([A]);
+    expect((await w.feeds.pollDue()).map((r) => r.guildId)).toEqual([B]);
+  });
 });
