@@ -7,7 +7,7 @@ import { parseTags } from '../src/ingest/tags.js';
 import { choice, rankByName } from '../src/interactions/autocomplete.js';
 import type { AutocompleteContext, CommandContext } from '../src/interactions/command.js';
 import { LIMITS, truncate } from '../src/replies/limits.js';
-import { code, escapeMarkdown } from '../src/replies/markdown.js';
+import { code, escapeMarkdown, plainText, sourceLink } from '../src/replies/markdown.js';
 import { plural } from '../src/replies/passages.js';
 import type { Reply } from '../src/replies/types.js';
 
@@ -48,15 +48,15 @@ function feedsFor(ctx: CommandContext, action: string): { feeds: FeedService; gu
 }
 
 const stamp = (ms: number) => `<t:${Math.floor(ms / 1000)}:R>`;
-/** A masked link that does not unfurl into an embed. */
-const link = (text: string, url: string | undefined) => (url ? `[${escapeMarkdown(truncate(text, 120))}](<${url.replace(/>/g, '%3E')}>)` : escapeMarkdown(truncate(text, 120)));
+/** An item as its title and a plain `<url>`: a feed's words never label a link (see sourceLink). */
+const item = (title: string | undefined, url: string | undefined) => [plainText(truncate(title ?? 'untitled', 120)), sourceLink(url)].filter(Boolean).join(' ');
 
 function followed(r: FollowResult, pollMinutes: number): Reply {
   const kind = { rss: 'RSS', atom: 'Atom', rdf: 'RDF', json: 'JSON Feed' }[r.format];
-  const lines = [`📡 Following **${escapeMarkdown(truncate(r.feed.title, 150))}** (${kind}) ${code(truncate(r.feed.url, 300))}`];
+  const lines = [`📡 Following **${plainText(truncate(r.feed.title, 150))}** (${kind}) ${code(truncate(r.feed.url, 300))}`];
   if (r.discoveredFrom) lines.push(`-# Found through the page ${code(truncate(r.discoveredFrom, 300))}`);
   lines.push(r.latest.length ? '**Latest:**' : 'The feed has no items yet.');
-  for (const i of r.latest) lines.push(`- ${link(i.title ?? i.link ?? 'untitled', i.link)}${i.published ? ` · ${stamp(Date.parse(i.published))}` : ''}`);
+  for (const i of r.latest) lines.push(`- ${item(i.title, i.link)}${i.published ? ` · ${stamp(Date.parse(i.published))}` : ''}`);
   const added = r.items.filter((i) => i.status === 'added');
   const failed = r.items.filter((i) => i.status === 'retry' || i.status === 'failed');
   if (added.length) lines.push(`📥 Added now: ${added.map((i) => code(i.slug!)).join(' ')}`);
@@ -66,7 +66,7 @@ function followed(r: FollowResult, pollMinutes: number): Reply {
 }
 
 function describe(f: FeedListing, now: number): string {
-  const head = `**${escapeMarkdown(truncate(f.title, 100))}** ${code(`#${f.id}`)} — ${plural(f.itemsAdded, 'article')} added`;
+  const head = `**${plainText(truncate(f.title, 100))}** ${code(`#${f.id}`)} — ${plural(f.itemsAdded, 'article')} added`;
   const facts = [
     f.lastNewAt ? `last new ${stamp(f.lastNewAt)}` : 'nothing new yet',
     f.lastCheckedAt ? `checked ${stamp(f.lastCheckedAt)}` : 'not checked yet',
@@ -127,7 +127,7 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
     if (!feed) throw new UserError('This server follows no such feed; pick one from the list, or see `/feed list`.');
     await feeds.unfollow(guildId, feed.id);
     return {
-      content: `🗑️ Stopped following **${escapeMarkdown(truncate(feed.title, 150))}** ${code(truncate(feed.url, 300))}. The ${plural(feed.itemsAdded, 'article')} it added stay in the library; \`/forget\` removes any of them.`,
+      content: `🗑️ Stopped following **${plainText(truncate(feed.title, 150))}** ${code(truncate(feed.url, 300))}. The ${plural(feed.itemsAdded, 'article')} it added stay in the library; \`/forget\` removes any of them.`,
     };
   }
   throw new UserError('Use `/feed add`, `/feed list` or `/feed remove`.');
