@@ -6,11 +6,12 @@ import { FeedService } from '../../src/feeds/service.js';
 import { silentLogger } from '../../src/log.js';
 import { FeedStore } from '../../src/feeds/store.js';
 import type { IngestSettings } from '../../src/ingest/service.js';
-import type { InteractionCtx, InteractionResult, StoredMessage } from '../fake-discord/types.js';
+import type { InteractionCtx } from '../fake-discord/types.js';
 import { registerCommands } from '../helpers/bot.js';
 import { emptyDatabase } from '../helpers/databases.js';
 import { startNewsSite, type Article, type NewsSite } from '../helpers/feeds.js';
 import { startIngestHarness, type IngestHarness } from '../helpers/ingest.js';
+import { expectSentSafely, shown } from '../helpers/replies.js';
 
 /**
  * /feed through the real discord.js client and the fake Discord: a server
@@ -35,11 +36,6 @@ const clock = { now: Date.now() };
 
 const inB = (): InteractionCtx => ({ guildId: b.guildId, channelId: b.channelId });
 
-function shown(res: InteractionResult): { content: string; ephemeral: boolean } {
-  const message: StoredMessage | undefined = res.followups().at(-1) ?? res.final();
-  expect(message, 'the interaction has a visible message').toBeDefined();
-  return { content: message!.content, ephemeral: res.ephemeral || Boolean(message!.flags && message!.flags & 64) };
-}
 
 const article = (id: string, title: string, words: string): Article => ({
   id,
@@ -80,6 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   expect(h.fake.unmatchedRequests()).toEqual([]);
+  expect(expectSentSafely(h.fake)).toBeGreaterThan(20);
   await scheduler.stop();
   await database.close();
   await h.close();
