@@ -1,14 +1,17 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { DatabaseError, openDatabase, type DatabaseTarget } from './db/index.js';
+import { DocumentMirror, manifestFile } from './documents/mirror.js';
 import { replyToText } from './console/render.js';
 import { createSession } from './console/session.js';
 import { loadEnv } from './env.js';
 import { UserError } from './errors.js';
 import { checkDeclaredLimits } from './interactions/definition.js';
+import type { CommandModule } from './interactions/command.js';
 import { loadCommands } from './interactions/registry.js';
 import { DEFAULT_SEARCH_LIMIT } from '../commands/search.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { startLibraryServices } from './ingest/index.js';
 import { openLibrary } from './store/build.js';
 import { summaryLength } from './summary/index.js';
@@ -45,9 +48,8 @@ function write(value: unknown): void {
 }
 
 
-async function main(argv: string[]): Promise<number> {
-  loadEnv();
-  const { values: flags, positionals } = parseArgs({
+function parseFlags(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -68,6 +70,13 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+type Flags = ReturnType<typeof parseFlags>['values'];
+
+async function main(argv: string[]): Promise<number> {
+  loadEnv();
+  const { values: flags, positionals } = parseFlags(argv);
   const [command, ...rest] = positionals;
   if (!command || flags.help || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -86,8 +95,46 @@ async function main(argv: string[]): Promise<number> {
   // The limits the command declares to Discord hold here too (query length, --limit, --context), checked before the library loads.
   const definition = commands.get(command)?.data;
   if (definition) checkDeclaredLimits(definition, values);
+  // With DATABASE_URL the database holds the documents: this folder is brought in step first, and an ingest is recorded there.
+  const mirror = config.database.kind === 'postgres' ? await openMirror(config.database, config.dataDir, logger) : undefined;
+  try {
+    return await run({ command, rest, arg, flags, values, commands, definition }, config, logger, mirror);
+  } finally {
+    await mirror?.close();
+  }
+}
+
+async function openMirror(target: DatabaseTarget, dataDir: string, logger: Logger): Promise<DocumentMirror> {
+  const db = await openDatabase(target);
+  const mirror = new DocumentMirror(db, dataDir, manifestFile(dataDir), logger);
+  const close = mirror.close.bind(mirror);
+  mirror.close = async () => {
+    await close();
+    await db.close();
+  };
+  try {
+    await mirror.reconcile();
+  } catch (err) {
+    await mirror.close();
+    throw err;
+  }
+  return mirror;
+}
+
+/** The command line, parsed and checked against the command's declared limits. */
+interface Invocation {
+  command: string;
+  rest: string[];
+  arg: string;
+  flags: Flags;
+  values: Record<string, string | undefined>;
+  commands: Map<string, CommandModule>;
+  definition: CommandModule['data'] | undefined;
+}
+
+async function run({ command, rest, arg, flags, values, commands, definition }: Invocation, config: Config, logger: Logger, mirror: DocumentMirror | undefined): Promise<number> {
   const shared = await openLibrary(config.dataDir, { logger, maxBytes: config.ingest.maxBytes, indexDir: config.indexDir, complete: true });
-  const { libraries } = await startLibraryServices(shared, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId }, { logger });
+  const { libraries } = await startLibraryServices(shared, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId, recorder: mirror }, { logger });
   const scope = flags.guild ? await libraries.server(flags.guild) : libraries.shared;
   const library = scope.library();
 
@@ -206,7 +253,7 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof UserError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (err instanceof UserError || err instanceof ConfigError || err instanceof DatabaseError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exitCode = 1;
   } else {

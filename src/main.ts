@@ -9,6 +9,7 @@ import { databasePassword } from './db/url.js';
 import { reportOversized } from './documents/oversized.js';
 import { DigestService } from './digest/service.js';
 import { DigestStore } from './digest/store.js';
+import { DocumentMirror, manifestFile } from './documents/mirror.js';
 import { startDigest } from './discord/digest.js';
 import { ownsGuild } from './discord/shards.js';
 import { createFeedService, FeedPoller } from './feeds/index.js';
@@ -123,6 +124,20 @@ async function main(): Promise<void> {
   };
   // Documents /ingest added before each server had its own library: to their server's folder, when known.
   await settleLegacyIngested(config.dataDir, logger);
+  // With DATABASE_URL the database holds the documents and this folder is this machine's copy:
+  // brought in step before the library loads, then kept in step as other processes change it (below).
+  let mirror: DocumentMirror | undefined;
+  if (db!.kind === 'postgres') {
+    mirror = new DocumentMirror(db!, config.dataDir, manifestFile(config.dataDir), logger);
+    try {
+      await mirror.reconcile();
+    } catch (err) {
+      fail(`DATABASE_URL: could not bring the data folder in step with the database at ${db!.location}: ${(err as Error).message}`);
+    }
+    const following = mirror;
+    // Registered after the database, so it closes first.
+    lifecycle.onClose({ name: 'document-changes', close: () => following.close() });
+  }
   // Loading starts now, alongside the gateway login.
   const loadingLibrary = openLibrary(config.dataDir, { logger, maxBytes: config.ingest.maxBytes, indexDir: config.indexDir });
   // Awaited below; this only keeps an early failure from counting as unhandled while the gateway connects.
@@ -146,10 +161,14 @@ async function main(): Promise<void> {
   if (!lifecycle.accepting) return;
   const ready = await startLibraryServices(
     library,
-    { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId },
+    { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId, recorder: mirror },
     { logger, watch: true, memoryBudgetBytes: config.teamMemoryMb * 1024 * 1024 },
   );
   if (ready.watcher) lifecycle.onClose({ name: 'data-watcher', close: () => ready.watcher!.close() });
+  // Changes other processes made reach this process's libraries without waiting for file-system events.
+  // Followed from here, once the watcher exists: what changed since the reconciliation is caught up on first.
+  if (mirror && ready.watcher) mirror.onApplied = (paths) => ready.watcher!.touch(paths);
+  mirror?.follow();
   const digest = startDigest({
     db: db!,
     client: running.client,

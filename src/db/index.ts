@@ -24,6 +24,22 @@ export interface Database {
   readonly location: string;
   /** The better-sqlite3 handle under a SQLite database (the readiness check takes its write lock directly). */
   readonly sqlite?: BetterSqlite3.Database;
+  /**
+   * PostgreSQL only: LISTEN on `channel` over a connection of its own, kept
+   * open through outages (reconnecting with backoff). `onConnect` runs after
+   * every (re)connection, so a follower can catch up on what it missed.
+   */
+  subscribe?(channel: string, handlers: SubscribeHandlers): Subscription;
+  close(): Promise<void>;
+}
+
+export interface SubscribeHandlers {
+  onNotify(payload: string | undefined): void;
+  onConnect(): void;
+  onDisconnect?(err: unknown): void;
+}
+
+export interface Subscription {
   close(): Promise<void>;
 }
 
@@ -101,7 +117,79 @@ async function openPostgres(url: string, { migrations = MIGRATIONS, poolSize = 1
         'Check that the server is running and reachable, and that the user, password and database name are right.',
     );
   }
-  return { kind: 'postgres', db, location, close: () => db.destroy() };
+  const subscriptions = new Set<Subscription>();
+  return {
+    kind: 'postgres',
+    db,
+    location,
+    subscribe(channel, handlers) {
+      const sub = listen(url, channel, handlers);
+      subscriptions.add(sub);
+      return {
+        close: async () => {
+          subscriptions.delete(sub);
+          await sub.close();
+        },
+      };
+    },
+    async close() {
+      await Promise.all([...subscriptions].map((s) => s.close()));
+      await db.destroy();
+    },
+  };
+}
+
+const RECONNECT_MS = [250, 500, 1_000, 2_000, 5_000];
+
+/** A LISTEN connection that comes back by itself after the server or network goes away. */
+function listen(url: string, channel: string, handlers: SubscribeHandlers): Subscription {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const retry = (err: unknown) => {
+    if (closed || timer) return;
+    handlers.onDisconnect?.(err);
+    timer = setTimeout(() => {
+      timer = undefined;
+      void connect();
+    }, RECONNECT_MS[Math.min(attempt++, RECONNECT_MS.length - 1)]);
+  };
+
+  async function connect(): Promise<void> {
+    const c = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: 5_000, application_name: 'dossier-listen', keepAlive: true });
+    client = c;
+    // Only the current client may start a reconnection: an old one's late 'end' must not start a second.
+    c.on('error', (err) => client === c && retry(err));
+    c.on('end', () => client === c && retry(new Error('connection ended')));
+    c.on('notification', (n) => {
+      if (n.channel === channel) handlers.onNotify(n.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${c.escapeIdentifier(channel)}`);
+    } catch (err) {
+      client = undefined;
+      await c.end().catch(() => {});
+      retry(err);
+      return;
+    }
+    if (closed) return void (await c.end().catch(() => {}));
+    attempt = 0;
+    handlers.onConnect();
+  }
+
+  void connect();
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => {});
+    },
+  };
 }
 
 function reason(err: unknown): string {

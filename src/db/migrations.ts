@@ -182,4 +182,28 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('feed_items_status').on('feed_items').columns(['feed_id', 'status']).execute();
     },
   },
+  {
+    version: 4,
+    name: 'documents: the library as the system of record (with DATABASE_URL), and a change log other processes follow',
+    async up(db, t) {
+      // owner '' is the shared library; otherwise the owning Discord server.
+      await db.schema
+        .createTable('documents')
+        .addColumn('path', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text', notNull)
+        .addColumn('raw', 'text', notNull)
+        .addColumn('hash', 'text', notNull)
+        .addColumn('updated_at', t.time, notNull)
+        .execute();
+      await t
+        .id(db.schema.createTable('document_changes'))
+        .addColumn('path', 'text', notNull)
+        .addColumn('owner', 'text', notNull)
+        .addColumn('op', 'text', (c) => c.notNull().check(sql`op IN ('put', 'delete')`))
+        .addColumn('hash', 'text', notNull)
+        .addColumn('at', t.time, notNull)
+        .execute();
+      await db.schema.createIndex('document_changes_path').on('document_changes').columns(['path', 'id']).execute();
+    },
+  },
 ];

@@ -109,4 +109,24 @@ export interface Tables {
     error: string | null;
     seen_at: number;
   };
+  /** Documents by path under DATA_DIR (with DATABASE_URL): the file's full text, front matter included. */
+  documents: {
+    path: string;
+    /** '' = the shared library, else the owning server's id. */
+    owner: string;
+    raw: string;
+    /** sha256 of `raw`. */
+    hash: string;
+    updated_at: number;
+  };
+  /** Every put and delete, in order: processes apply the ones past the last they saw. */
+  document_changes: {
+    id: Generated<number>;
+    path: string;
+    owner: string;
+    op: 'put' | 'delete';
+    /** The content's hash (for a delete, the content deleted). */
+    hash: string;
+    at: number;
+  };
 }

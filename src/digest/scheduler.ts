@@ -112,7 +112,15 @@ export function startScheduler(service: DigestService, logger: Logger, { tickMs 
 
   async function tick(): Promise<void> {
     if (stopped || !service.isReady()) return;
-    for (const s of await service.store.enabledSettings()) {
+    let settings;
+    try {
+      settings = await service.store.enabledSettings();
+    } catch (err) {
+      // The database is unreachable: nothing is claimed, and the next pass tries again (a brief is late, never doubled).
+      logger.warn({ err: (err as Error)?.message }, 'brief pass skipped: the database did not answer');
+      return;
+    }
+    for (const s of settings) {
       if (stopped || !service.isReady()) return;
       if (owns && !owns(s.guildId)) continue;
       try {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sameContent } from '../documents/content-hash.js';
 import { DocumentError } from '../documents/errors.js';
+import { DocumentStoreUnavailable, type DocumentRecorder } from '../documents/mirror.js';
 import { RefusalError } from '../errors.js';
 import { renderDocument } from '../documents/frontmatter.js';
 import { parseDocumentDetailed } from '../documents/parse.js';
@@ -52,6 +53,25 @@ export interface IngestSettings {
   resolve?: Resolver;
   /** Which resolved addresses count as public; a test seam (default: public unicast only). */
   isAllowed?: (address: string) => boolean;
+  /**
+   * The system of record when there is one (PostgreSQL with DATABASE_URL): told
+   * of every add and removal before the local file changes, so a change the
+   * database refuses changes nothing.
+   */
+  recorder?: DocumentRecorder;
+}
+
+/** Said when the database (the system of record) cannot take a change right now. */
+export const STORE_UNAVAILABLE =
+  'The document store is unreachable right now, so nothing was changed. Searches still answer from what is already loaded; try again in a minute.';
+
+async function record(work: (() => Promise<void>) | undefined): Promise<void> {
+  try {
+    await work?.();
+  } catch (err) {
+    if (err instanceof DocumentStoreUnavailable) throw new IngestRefusal(STORE_UNAVAILABLE);
+    throw err;
+  }
 }
 
 export type IngestSource =
@@ -240,6 +260,9 @@ export class IngestService {
         // The same text under another name (dropped into the folder by hand, say) is the same document: nothing is written.
         duplicateOf = sameContent(doc, library.docs);
         if (duplicateOf) return doc;
+        // The system of record first: a change it refuses changes nothing here either.
+        const recorder = this.settings.recorder;
+        await record(recorder && (() => recorder.put({ path: relPath, raw })));
         await writeFileAtomic(path.join(folder, `${slug}${converted.ext}`), raw);
         return doc;
       };
@@ -270,6 +293,8 @@ export class IngestService {
       const file = path.resolve(this.settings.dataDir, ...doc.path.split('/'));
       // Doc paths come from the loader, but a path outside DATA_DIR is never deleted.
       if (!file.startsWith(path.resolve(this.settings.dataDir) + path.sep)) throw new Error(`refusing to delete outside DATA_DIR: ${doc.path}`);
+      const recorder = this.settings.recorder;
+      await record(recorder && (() => recorder.remove({ path: doc.path })));
       await removeFileDurably(file);
       await commit({ remove: [doc.slug] });
       this.logger?.info({ slug: doc.slug, path: doc.path }, 'document forgotten');

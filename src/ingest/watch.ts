@@ -12,6 +12,11 @@ import { uniqueSlug } from './slugs.js';
 export interface DataWatcher {
   /** Resolves once the current batch (if any) is in the library. */
   flush(): Promise<void>;
+  /**
+   * Files (relative to DATA_DIR) known to have changed, without waiting for the
+   * file system to say so: the document mirror reports what it wrote for other processes.
+   */
+  touch(relPaths: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -46,8 +51,8 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
     awaitWriteFinish: { stabilityThreshold: 150, pollInterval: 50 },
   });
 
-  const schedule = (file: string) => {
-    const rel = toDocPath(path.relative(dataDir, file));
+  const schedule = (file: string) => queue(toDocPath(path.relative(dataDir, file)));
+  const queue = (rel: string) => {
     if (!isDocumentPath(rel)) return;
     pending.add(rel);
     clearTimeout(timer);
@@ -113,6 +118,9 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
   return {
     async flush() {
       await running;
+    },
+    touch(relPaths) {
+      for (const rel of relPaths) queue(rel);
     },
     async close() {
       clearTimeout(timer);

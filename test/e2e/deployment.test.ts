@@ -146,6 +146,19 @@ describe('systemd unit', () => {
     expect(unit.get('Install')?.get('WantedBy')).toEqual(['multi-user.target']);
   });
 
+  it('GIVEN deploy/dossier@.service THEN each instance runs the same command as the single unit, with its own shards (env file) and its own data folder', async () => {
+    const single = parseUnit(await read('deploy/dossier.service')).get('Service')!;
+    const unit = parseUnit(await read('deploy/dossier@.service'));
+    const service = unit.get('Service')!;
+    for (const key of ['ExecStart', 'WorkingDirectory', 'User', 'KillSignal', 'KillMode', 'TimeoutStopSec', 'Restart', 'NoNewPrivileges', 'ProtectSystem', 'CapabilityBoundingSet']) {
+      expect(service.get(key), key).toEqual(single.get(key));
+    }
+    expect(service.get('EnvironmentFile')).toEqual([...single.get('EnvironmentFile')!, '/etc/dossier/%i.env']);
+    expect(service.get('StateDirectory')).toEqual(['dossier/%i']);
+    expect(service.get('Environment')).toContain('DATA_DIR=/var/lib/dossier/%i');
+    expect(unit.get('Install')?.get('WantedBy')).toEqual(['multi-user.target']);
+  });
+
   it('GIVEN systemd-analyze on this machine THEN the unit verifies without a warning', async (ctx) => {
     const found = await run('systemd-analyze', ['--version']).catch(() => undefined);
     if (!found) return ctx.skip();
@@ -154,6 +167,10 @@ describe('systemd unit', () => {
       await cp(path.join(REPO, 'deploy/dossier.service'), path.join(dir, 'dossier.service'));
       const { stderr, stdout } = await run('systemd-analyze', ['verify', path.join(dir, 'dossier.service')]);
       expect(stderr + stdout).toBe('');
+      // The template, as an instance of it.
+      await cp(path.join(REPO, 'deploy/dossier@.service'), path.join(dir, 'dossier@.service'));
+      const instance = await run('systemd-analyze', ['verify', path.join(dir, 'dossier@shards-0-1.service')]);
+      expect(instance.stderr + instance.stdout).toBe('');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,293 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { Database, Subscription } from '../db/index.js';
+import { removeFileDurably, writeFileAtomic } from '../ingest/atomic.js';
+import type { Logger } from '../log.js';
+import { guildOfPath, isDocumentPath, isIgnoredName, toDocPath } from './load.js';
+
+/** The NOTIFY channel a put or delete is announced on; the payload is the change's sequence number. */
+export const DOCUMENTS_CHANNEL = 'dossier_documents';
+
+/** What ingest tells the system of record, before it touches the local folder. */
+export interface DocumentRecorder {
+  put(doc: { path: string; raw: string }): Promise<void>;
+  remove(doc: { path: string }): Promise<void>;
+}
+
+/** Where a machine keeps the manifest of what its folder and the database last agreed on (a dot-folder: never loaded). */
+export function manifestFile(dataDir: string): string {
+  return path.join(dataDir, '.dossier', 'documents-agreed.json');
+}
+
+/** The database could not take a document change: nothing was changed anywhere. */
+export class DocumentStoreUnavailable extends Error {
+  override name = 'DocumentStoreUnavailable';
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+async function listDocumentFiles(dataDir: string, rel = '', out: string[] = []): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(rel ? path.join(dataDir, ...rel.split('/')) : dataDir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const relPath = rel ? `${rel}/${e.name}` : e.name;
+    if (isIgnoredName(e.name, e.isDirectory())) continue;
+    if (e.isDirectory()) await listDocumentFiles(dataDir, relPath, out);
+    // PDFs stay local: the database holds text, and a PDF is read through its text layer on each machine.
+    else if (e.isFile() && isDocumentPath(relPath) && !relPath.toLowerCase().endsWith('.pdf')) out.push(relPath);
+  }
+  return out;
+}
+
+/**
+ * With DATABASE_URL, PostgreSQL is the system of record for documents and
+ * DATA_DIR is this machine's copy of it, which the loaders, the index
+ * snapshot and the folder watcher keep reading as before.
+ *
+ * - At start-up the two are reconciled: a file changed or added here since the
+ *   last reconciliation (or never seen) is imported, idempotent by content
+ *   hash; a file deleted here is deleted there; everything else in the
+ *   database is written here, and files deleted elsewhere are removed. The
+ *   manifest (path → hash as last agreed) tells a local change from a remote one.
+ * - While running, every put and delete is a row in `document_changes` plus
+ *   a NOTIFY; each process applies the rows past the last it saw to its folder
+ *   (and the folder watcher to its libraries), after every reconnection too,
+ *   so a process that lost its connection catches up rather than missing a change.
+ */
+export class DocumentMirror implements DocumentRecorder {
+  private lastSeen = 0;
+  private manifest = new Map<string, string>();
+  private subscription?: Subscription;
+  private applying: Promise<void> = Promise.resolve();
+  private followers = new Set<() => void>();
+  /** Told which files a catch-up wrote or deleted (the folder watcher, so libraries follow at once). */
+  onApplied?: (relPaths: string[]) => void;
+
+  constructor(
+    private readonly database: Database,
+    private readonly dataDir: string,
+    private readonly manifestFile: string,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** The last change applied to this machine's folder. */
+  get position(): number {
+    return this.lastSeen;
+  }
+
+  /** Reconciles the folder with the database; call before the library is loaded. */
+  async reconcile(): Promise<{ imported: number; written: number; removedHere: number; removedThere: number }> {
+    await this.readManifest();
+    const db = this.database.db;
+    const counts = { imported: 0, written: 0, removedHere: 0, removedThere: 0 };
+    const stored = new Map((await db.selectFrom('documents').select(['path', 'hash']).execute()).map((r) => [r.path, r.hash]));
+    const local = new Map<string, { raw: string; hash: string }>();
+    for (const rel of await listDocumentFiles(this.dataDir)) {
+      const raw = await readFile(path.join(this.dataDir, ...rel.split('/')), 'utf8');
+      local.set(rel, { raw, hash: sha256(raw) });
+    }
+    // Taken before the changes are read, so nothing that lands meanwhile is skipped later.
+    this.lastSeen = await this.latestChange();
+
+    for (const [rel, file] of local) {
+      const agreed = this.manifest.get(rel);
+      const there = stored.get(rel);
+      if (there === file.hash) {
+        this.manifest.set(rel, file.hash);
+      } else if (agreed === file.hash) {
+        // Unchanged here since we last agreed: the database's newer state wins.
+        if (there === undefined) {
+          await removeFileDurably(path.join(this.dataDir, ...rel.split('/')));
+          this.manifest.delete(rel);
+          counts.removedHere++;
+        } else {
+          await this.writeLocal(rel, (await this.fetch(rel))!.raw, there);
+          counts.written++;
+        }
+      } else if (there === undefined && (await this.deletedElsewhere(rel, file.hash))) {
+        // Never agreed on, and exactly this content was deleted elsewhere: deleted, not new.
+        await removeFileDurably(path.join(this.dataDir, ...rel.split('/')));
+        counts.removedHere++;
+      } else {
+        await this.put({ path: rel, raw: file.raw });
+        counts.imported++;
+      }
+    }
+    for (const [rel, hash] of stored) {
+      if (local.has(rel)) continue;
+      if (this.manifest.get(rel) === hash) {
+        // Agreed on before, gone from this folder since: deleted here by hand.
+        await this.remove({ path: rel });
+        counts.removedThere++;
+      } else {
+        const doc = await this.fetch(rel);
+        if (doc) {
+          await this.writeLocal(rel, doc.raw, doc.hash);
+          counts.written++;
+        }
+      }
+    }
+    await this.saveManifest();
+    this.logger?.info({ ...counts, documents: stored.size + counts.imported - counts.removedThere }, 'documents reconciled with the database');
+    return counts;
+  }
+
+  /** Follows changes made by other processes from now on (LISTEN/NOTIFY, with catch-up after every reconnection). */
+  follow(): void {
+    if (!this.database.subscribe || this.subscription) return;
+    this.subscription = this.database.subscribe(DOCUMENTS_CHANNEL, {
+      onNotify: () => void this.catchUp(),
+      onConnect: () => {
+        this.logger?.info('following document changes');
+        void this.catchUp();
+      },
+      onDisconnect: (err) => this.logger?.warn({ err: (err as Error)?.message }, 'lost the database connection for document changes; reconnecting'),
+    });
+  }
+
+  /** Resolves once the folder holds every change up to `seq` (tests and tools wait on it). */
+  async caughtUp(seq: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.lastSeen < seq) {
+      if (Date.now() > deadline) throw new Error(`document change ${seq} not applied within ${timeoutMs} ms (at ${this.lastSeen})`);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.followers.delete(done);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, 200);
+        this.followers.add(done);
+      });
+    }
+  }
+
+  /** Applies the changes past the last one seen, one pass at a time. */
+  catchUp(): Promise<void> {
+    this.applying = this.applying.then(() => this.applyPending()).catch((err: unknown) => {
+      this.logger?.warn({ err: (err as Error)?.message }, 'could not read document changes; will retry on the next notice or reconnection');
+    });
+    return this.applying;
+  }
+
+  private async applyPending(): Promise<void> {
+    const changes = await this.database.db.selectFrom('document_changes').selectAll().where('id', '>', this.lastSeen).orderBy('id').execute();
+    // Only the last change to each path matters.
+    const last = new Map<string, (typeof changes)[number]>();
+    for (const c of changes) last.set(c.path, c);
+    for (const c of last.values()) {
+      const file = path.join(this.dataDir, ...c.path.split('/'));
+      if (c.op === 'delete') {
+        if (this.manifest.has(c.path) || (await this.localHash(c.path)) === c.hash) {
+          await removeFileDurably(file);
+          this.manifest.delete(c.path);
+        }
+      } else if ((await this.localHash(c.path)) !== c.hash) {
+        const doc = await this.fetch(c.path);
+        if (doc && doc.hash === c.hash) await this.writeLocal(c.path, doc.raw, doc.hash);
+      } else {
+        this.manifest.set(c.path, c.hash);
+      }
+    }
+    if (changes.length) {
+      this.lastSeen = changes[changes.length - 1]!.id;
+      await this.saveManifest();
+      this.onApplied?.([...last.keys()]);
+      this.logger?.debug({ changes: changes.length, position: this.lastSeen }, 'document changes applied');
+    }
+    for (const f of [...this.followers]) f();
+  }
+
+  async put(doc: { path: string; raw: string }): Promise<void> {
+    const rel = toDocPath(doc.path);
+    const hash = sha256(doc.raw);
+    const owner = guildOfPath(rel) ?? '';
+    const now = Date.now();
+    await this.write(async (tx) => {
+      await tx
+        .insertInto('documents')
+        .values({ path: rel, owner, raw: doc.raw, hash, updated_at: now })
+        .onConflict((oc) => oc.column('path').doUpdateSet({ owner, raw: doc.raw, hash, updated_at: now }))
+        .execute();
+      return tx.insertInto('document_changes').values({ path: rel, owner, op: 'put', hash, at: now }).returning('id').executeTakeFirstOrThrow();
+    });
+    this.manifest.set(rel, hash);
+  }
+
+  async remove(doc: { path: string }): Promise<void> {
+    const rel = toDocPath(doc.path);
+    const owner = guildOfPath(rel) ?? '';
+    await this.write(async (tx) => {
+      const gone = await tx.deleteFrom('documents').where('path', '=', rel).returning('hash').executeTakeFirst();
+      const hash = gone?.hash ?? this.manifest.get(rel) ?? '';
+      return tx.insertInto('document_changes').values({ path: rel, owner, op: 'delete', hash, at: Date.now() }).returning('id').executeTakeFirstOrThrow();
+    });
+    this.manifest.delete(rel);
+  }
+
+  async close(): Promise<void> {
+    await this.subscription?.close();
+    this.subscription = undefined;
+    await this.applying;
+  }
+
+  /** One transaction: the row, its change, and the notice other processes wake on (sent at commit). */
+  private async write(work: (tx: Database['db']) => Promise<{ id: number }>): Promise<void> {
+    try {
+      await this.database.db.transaction().execute(async (tx) => {
+        const { id } = await work(tx);
+        if (this.database.kind === 'postgres') await sql`SELECT pg_notify(${DOCUMENTS_CHANNEL}, ${String(id)})`.execute(tx);
+      });
+    } catch (err) {
+      throw new DocumentStoreUnavailable(`the database did not take the change: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
+  }
+
+  private async fetch(rel: string): Promise<{ raw: string; hash: string } | undefined> {
+    return this.database.db.selectFrom('documents').select(['raw', 'hash']).where('path', '=', rel).executeTakeFirst();
+  }
+
+  private async deletedElsewhere(rel: string, hash: string): Promise<boolean> {
+    const last = await this.database.db.selectFrom('document_changes').select(['op', 'hash']).where('path', '=', rel).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return last?.op === 'delete' && last.hash === hash;
+  }
+
+  private async latestChange(): Promise<number> {
+    const row = await this.database.db.selectFrom('document_changes').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    return row?.id == null ? 0 : Number(row.id);
+  }
+
+  private async localHash(rel: string): Promise<string | undefined> {
+    try {
+      return sha256(await readFile(path.join(this.dataDir, ...rel.split('/')), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async writeLocal(rel: string, raw: string, hash: string): Promise<void> {
+    const file = path.join(this.dataDir, ...rel.split('/'));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, raw);
+    this.manifest.set(rel, hash);
+  }
+
+  private async readManifest(): Promise<void> {
+    try {
+      this.manifest = new Map(Object.entries(JSON.parse(await readFile(this.manifestFile, 'utf8')) as Record<string, string>));
+    } catch {
+      this.manifest = new Map();
+    }
+  }
+
+  private async saveManifest(): Promise<void> {
+    await mkdir(path.dirname(this.manifestFile), { recursive: true });
+    await writeFileAtomic(this.manifestFile, JSON.stringify(Object.fromEntries(this.manifest)));
+  }
+}

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
+import { DocumentMirror, manifestFile } from '../../src/documents/mirror.js';
+import { startLibraryServices, type LibraryServices } from '../../src/ingest/index.js';
+import { STORE_UNAVAILABLE, type IngestRequest } from '../../src/ingest/service.js';
+import { Library } from '../../src/library.js';
+import { tempDataDir } from '../helpers/bot.js';
+import { freshDatabase } from '../helpers/postgres.js';
+import { startPostgresServer } from '../helpers/postgres-server.js';
+
+const GUILD = '123456789012345678';
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+/** One machine: its own data folder, database connection, mirror and (optionally) libraries with the folder watcher. */
+interface Machine {
+  dataDir: string;
+  db: Database;
+  mirror: DocumentMirror;
+  services?: LibraryServices;
+}
+
+async function machine(target: DatabaseTarget, o: { empty?: boolean; serve?: boolean } = {}): Promise<Machine> {
+  const dataDir = o.empty ? await mkdtemp(path.join(os.tmpdir(), 'dossier-empty-')) : await tempDataDir();
+  cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+  const db = await openDatabase(target);
+  cleanup.push(() => db.close());
+  const mirror = new DocumentMirror(db, dataDir, manifestFile(dataDir));
+  cleanup.push(() => mirror.close());
+  await mirror.reconcile();
+  if (!o.serve) return { dataDir, db, mirror };
+  const services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false, recorder: mirror }, { watch: true });
+  cleanup.push(async () => services.watcher?.close());
+  mirror.onApplied = (paths) => services.watcher!.touch(paths);
+  mirror.follow();
+  return { dataDir, db, mirror, services };
+}
+
+async function note(dir: string, name: string, text: string): Promise<IngestRequest> {
+  const file = path.join(dir, name);
+  await writeFile(file, text);
+  return { source: { kind: 'file', path: file }, addedBy: { id: '223456789012345678', name: 'ana' } };
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const read = (m: Machine, rel: string) => readFile(path.join(m.dataDir, ...rel.split('/')), 'utf8');
+
+describe('documents in PostgreSQL, with each machine’s DATA_DIR a copy', () => {
+  it('GIVEN a folder imported at start THEN a machine with an empty folder gets the same files, and importing again adds nothing', async () => {
+    const target: DatabaseTarget = { kind: 'postgres', url: await freshDatabase() };
+    const a = await machine(target);
+    await writeFile(path.join(a.dataDir, 'hand-note.md'), '# Hand note\n\nDropped in by the operator before the first start.\n');
+    expect((await a.mirror.reconcile()).imported).toBe(1);
+    const b = await machine(target, { empty: true });
+    for (const rel of ['hand-note.md', ...(await Library.load(a.dataDir)).docs.map((d) => d.path)]) expect(await read(b, rel)).toBe(await read(a, rel));
+    expect(await a.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0 });
+    expect(await b.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0 });
+    // Same libraries on both machines.
+    expect((await Library.load(b.dataDir)).docs.map((d) => d.slug)).toEqual((await Library.load(a.dataDir)).docs.map((d) => d.slug));
+  });
+
+  it('GIVEN a file deleted by hand while a machine was stopped THEN its next start deletes it everywhere, and not the other way round', async () => {
+    const target: DatabaseTarget = { kind: 'postgres', url: await freshDatabase() };
+    const a = await machine(target);
+    await writeFile(path.join(a.dataDir, 'old-note.md'), '# Old note\n\nAbout to be deleted by hand.\n');
+    await a.mirror.reconcile();
+    const b = await machine(target, { empty: true });
+    expect(existsSync(path.join(b.dataDir, 'old-note.md'))).toBe(true);
+    await unlink(path.join(a.dataDir, 'old-note.md'));
+    expect((await a.mirror.reconcile()).removedThere).toBe(1);
+    expect((await b.mirror.reconcile()).removedHere).toBe(1);
+    expect(existsSync(path.join(b.dataDir, 'old-note.md'))).toBe(false);
+    // A third machine whose folder still has the old file (say, restored from a backup) does not bring it back.
+    const c = await machine(target, { empty: true });
+    await writeFile(path.join(c.dataDir, 'old-note.md'), '# Old note\n\nAbout to be deleted by hand.\n');
+    expect((await c.mirror.reconcile()).removedHere).toBe(1);
+    expect(existsSync(path.join(c.dataDir, 'old-note.md'))).toBe(false);
+  });
+
+  it('GIVEN two running machines THEN an ingest and a forget on one reach the other’s folder and library', async () => {
+    const target: DatabaseTarget = { kind: 'postgres', url: await freshDatabase() };
+    const a = await machine(target, { serve: true });
+    const b = await machine(target, { serve: true, empty: true });
+    const server = await a.services!.libraries.server(GUILD);
+    const added = await server.ingest.ingest(await note(a.dataDir, 'req.md', '# Ferry memo\n\nThe ferry to Baku sails twice a week in winter.\n'));
+    expect(added.status).toBe('added');
+    await until(() => existsSync(path.join(b.dataDir, ...added.doc.path.split('/'))), 'the file on machine B');
+    expect(await read(b, added.doc.path)).toBe(await read(a, added.doc.path));
+    const onB = await b.services!.libraries.server(GUILD);
+    expect(onB.library().doc(added.doc.slug)?.meta.title).toBe('Ferry memo');
+    // A shared document ingested on B reaches A's loaded shared library through its folder watcher.
+    const shared = await b.services!.ingest.ingest(await note(b.dataDir, 'req2.md', '# Pipeline memo\n\nThe pipeline runs under the Caspian seabed.\n'));
+    await until(() => a.services!.manager.current().doc(shared.doc.slug) !== undefined, 'the shared document in A’s library');
+    await server.ingest.forget(added.doc.slug);
+    await until(() => !existsSync(path.join(b.dataDir, ...added.doc.path.split('/'))), 'the file gone from machine B');
+    await until(() => onB.library().doc(added.doc.slug) === undefined, 'the document gone from B’s library');
+  });
+
+  it('GIVEN a follower whose connection was cut THEN a change made meanwhile is applied once it reconnects', async () => {
+    const url = await freshDatabase();
+    const target: DatabaseTarget = { kind: 'postgres', url };
+    const a = await machine(target);
+    const b = await machine(target, { empty: true });
+    b.mirror.follow();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    cleanup.push(() => admin.end());
+    const listeners = async () => (await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = 'dossier-listen' AND datname = current_database()")).rows;
+    await until(async () => (await listeners()).length === 1, 'B listening');
+    await admin.query('SELECT pg_terminate_backend($1)', [(await listeners())[0]!.pid]);
+    // Written while B is not listening: no notice reaches it.
+    await a.mirror.put({ path: 'late-news.md', raw: '# Late news\n\nWritten while the follower was away.\n' });
+    await until(() => existsSync(path.join(b.dataDir, 'late-news.md')), 'B caught up after reconnecting');
+  });
+});
+
+describe('a database outage', () => {
+  it('GIVEN the database down THEN an ingest is refused with a clear message and nothing is written; once it is back, ingest works', async () => {
+    const server = await startPostgresServer();
+    cleanup.push(() => server.stop());
+    const a = await machine({ kind: 'postgres', url: server.url }, { serve: true });
+    const before = a.services!.manager.current().docs.length;
+    await server.halt();
+    await expect(a.services!.ingest.ingest(await note(a.dataDir, 'down.md', '# Outage memo\n\nWritten while the database was down.\n'))).rejects.toThrow(STORE_UNAVAILABLE);
+    expect(existsSync(path.join(a.dataDir, 'ingested', 'outage-memo.md'))).toBe(false);
+    // Searches keep answering from memory.
+    expect(a.services!.manager.current().docs).toHaveLength(before);
+    expect(a.services!.manager.current().search('wheat exports', { limit: 5 }).hits.length).toBeGreaterThan(0);
+    await server.start();
+    const added = await a.services!.ingest.ingest(await note(a.dataDir, 'up.md', '# Outage memo\n\nWritten once the database was back.\n'));
+    expect(added.status).toBe('added');
+  });
+});
