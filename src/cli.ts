@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { DatabaseError, openDatabase, type DatabaseTarget } from './db/index.js';
-import { DocumentMirror, manifestFile } from './documents/mirror.js';
+import { DatabaseError } from './db/index.js';
+import { openDocumentMirror, type DocumentMirror } from './documents/mirror.js';
 import { replyToText } from './console/render.js';
 import { createSession } from './console/session.js';
 import { loadEnv } from './env.js';
@@ -96,29 +96,12 @@ async function main(argv: string[]): Promise<number> {
   const definition = commands.get(command)?.data;
   if (definition) checkDeclaredLimits(definition, values);
   // With DATABASE_URL the database holds the documents: this folder is brought in step first, and an ingest is recorded there.
-  const mirror = config.database.kind === 'postgres' ? await openMirror(config.database, config.dataDir, logger) : undefined;
+  const mirror = config.database.kind === 'postgres' ? await openDocumentMirror(config.database, config.dataDir, logger) : undefined;
   try {
     return await run({ command, rest, arg, flags, values, commands, definition }, config, logger, mirror);
   } finally {
     await mirror?.close();
   }
-}
-
-async function openMirror(target: DatabaseTarget, dataDir: string, logger: Logger): Promise<DocumentMirror> {
-  const db = await openDatabase(target);
-  const mirror = new DocumentMirror(db, dataDir, manifestFile(dataDir), logger);
-  const close = mirror.close.bind(mirror);
-  mirror.close = async () => {
-    await close();
-    await db.close();
-  };
-  try {
-    await mirror.reconcile();
-  } catch (err) {
-    await mirror.close();
-    throw err;
-  }
-  return mirror;
 }
 
 /** The command line, parsed and checked against the command's declared limits. */

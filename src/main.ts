@@ -9,7 +9,7 @@ import { databasePassword } from './db/url.js';
 import { reportOversized } from './documents/oversized.js';
 import { DigestService } from './digest/service.js';
 import { DigestStore } from './digest/store.js';
-import { DocumentMirror, manifestFile } from './documents/mirror.js';
+import { DocumentMirror, manifestFile, openDocumentMirror } from './documents/mirror.js';
 import { startDigest } from './discord/digest.js';
 import { ownsGuild } from './discord/shards.js';
 import { createFeedService, FeedPoller } from './feeds/index.js';
@@ -91,8 +91,18 @@ async function main(): Promise<void> {
     const guildId = consoleGuild();
     // From the saved index when the documents are unchanged (seconds); otherwise built in a worker thread.
     // The console answers at once, so it waits for topics too.
+    // With DATABASE_URL the console answers from the shared store too: this folder is brought in step first.
+    let mirror: DocumentMirror | undefined;
+    if (config.database.kind === 'postgres') {
+      try {
+        mirror = await openDocumentMirror(config.database, config.dataDir, logger);
+      } catch (err) {
+        if (err instanceof DatabaseError) fail(err.message);
+        throw err;
+      }
+    }
     const library = await openLibrary(config.dataDir, { logger, maxBytes: config.ingest.maxBytes, indexDir: config.indexDir, complete: true });
-    const { libraries } = await startLibraryServices(library, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId }, { logger });
+    const { libraries } = await startLibraryServices(library, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId, recorder: mirror }, { logger });
     const open = async (id: string | null) => (id === null ? libraries.shared : libraries.server(id));
     // `/digest now` keeps the console's brief history in the database, as `dossier digest` does.
     const services: CommandServices = {};
@@ -108,6 +118,7 @@ async function main(): Promise<void> {
     }
     await runConsole({ open, guildId, commands, logger, banner: CONSOLE_BANNER, services });
     await consoleDb?.close();
+    await mirror?.close();
     return;
   }
   const { token } = requireDiscord(config);

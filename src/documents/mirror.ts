@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { Database, Subscription } from '../db/index.js';
+import { openDatabase, type Database, type DatabaseTarget, type Subscription } from '../db/index.js';
 import { removeFileDurably, writeFileAtomic } from '../ingest/atomic.js';
 import type { Logger } from '../log.js';
 import { guildOfPath, isDocumentPath, isIgnoredName, toDocPath } from './load.js';
@@ -290,4 +290,25 @@ export class DocumentMirror implements DocumentRecorder {
     await mkdir(path.dirname(this.manifestFile), { recursive: true });
     await writeFileAtomic(this.manifestFile, JSON.stringify(Object.fromEntries(this.manifest)));
   }
+}
+
+/**
+ * For one-shot tools (the CLI, the local console): a database connection of
+ * its own and this folder reconciled with it; `close()` closes both.
+ */
+export async function openDocumentMirror(target: DatabaseTarget, dataDir: string, logger?: Logger): Promise<DocumentMirror> {
+  const db = await openDatabase(target);
+  const mirror = new DocumentMirror(db, dataDir, manifestFile(dataDir), logger);
+  const close = mirror.close.bind(mirror);
+  mirror.close = async () => {
+    await close();
+    await db.close();
+  };
+  try {
+    await mirror.reconcile();
+  } catch (err) {
+    await mirror.close();
+    throw err;
+  }
+  return mirror;
 }

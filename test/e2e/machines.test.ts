@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOADING } from '../../src/discord/interactions.js';
 import { shardOf } from '../../src/discord/shards.js';
 import { STORE_UNAVAILABLE } from '../../src/ingest/service.js';
-import { startFakeDiscord, type FakeDiscord, type InteractionResult } from '../fake-discord/server.js';
+import { startFakeDiscord, type FakeDiscord } from '../fake-discord/server.js';
 import { REPO, registerCommands, tempDataDir } from '../helpers/bot.js';
+import { shown } from '../helpers/replies.js';
 import { freePort, startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
 
 /**
@@ -62,9 +63,6 @@ function startBotProcess(shard: number, dataDir: string, extra: Record<string, s
   return { child, output: () => out };
 }
 
-function shown(res: InteractionResult): string {
-  return (res.followups().at(-1) ?? res.final())?.content ?? '';
-}
 
 const inServer = (i: number) => ({ guildId: servers[i]!.guildId, channelId: servers[i]!.channelId });
 
@@ -74,7 +72,7 @@ async function searchUntil(i: number, query: string, check: (answer: string) => 
   let last = '';
   for (;;) {
     try {
-      last = shown(await fake.sendCommand('search', { query }, { ...inServer(i), timeoutMs: 2_000 }));
+      last = shown(await fake.sendCommand('search', { query }, { ...inServer(i), timeoutMs: 2_000 })).content;
       if (last !== LOADING && check(last)) return last;
     } catch (err) {
       last = (err as Error).message;
@@ -119,7 +117,7 @@ describe('several bot processes sharing one PostgreSQL', () => {
 
   it('GIVEN an /ingest on shard 0 THEN a replacement process on an empty folder still serves it', async () => {
     const memo = fake.addAttachment('ferry-memo.md', '# Ferry memo\n\nThe ferry to Baku sails twice a week in winter.\n', 'text/markdown');
-    const added = shown(await fake.sendCommand('ingest', { file: { type: 11, value: memo.id } }, inServer(0)));
+    const added = shown(await fake.sendCommand('ingest', { file: { type: 11, value: memo.id } }, inServer(0))).content;
     expect(added).toContain('Added **Ferry memo** as `ferry-memo`');
     shard0.kill('SIGKILL');
     await new Promise((r) => shard0.once('exit', r));
@@ -143,7 +141,7 @@ describe('several bot processes sharing one PostgreSQL', () => {
     expect(await searchUntil(1, 'wheat exports', (a) => a.includes('putin-sharif-sco#p3'))).toContain('putin-sharif-sco#p3');
     const memo = fake.addAttachment('outage.md', '# Outage memo\n\nWritten while the database was down.\n', 'text/markdown');
     const refused = await fake.sendCommand('ingest', { file: { type: 11, value: memo.id } }, inServer(1));
-    expect(shown(refused)).toContain(STORE_UNAVAILABLE);
+    expect(shown(refused).content).toContain(STORE_UNAVAILABLE);
     const ready = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
     expect(ready.status).toBe(503);
     expect(JSON.stringify(await ready.json())).toMatch(/"name":"database","ok":false/);
@@ -154,7 +152,7 @@ describe('several bot processes sharing one PostgreSQL', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     const again = fake.addAttachment('after.md', '# After memo\n\nWritten once the database was back.\n', 'text/markdown');
-    expect(shown(await fake.sendCommand('ingest', { file: { type: 11, value: again.id } }, inServer(1)))).toContain('Added **After memo**');
+    expect(shown(await fake.sendCommand('ingest', { file: { type: 11, value: again.id } }, inServer(1))).content).toContain('Added **After memo**');
     for (const c of children) expect(c.exitCode).toBeNull();
   });
 });

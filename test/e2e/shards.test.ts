@@ -8,8 +8,9 @@ import { startLibraryServices, type LibraryServices } from '../../src/ingest/ind
 import { loadCommands } from '../../src/interactions/registry.js';
 import { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
-import { startFakeDiscord, type FakeDiscord, type InteractionResult } from '../fake-discord/server.js';
+import { startFakeDiscord, type FakeDiscord } from '../fake-discord/server.js';
 import { registerCommands, tempDataDir } from '../helpers/bot.js';
+import { shown } from '../helpers/replies.js';
 import { FAST_IDENTIFY } from '../helpers/service.js';
 
 /**
@@ -42,9 +43,6 @@ async function startProcess(env: Record<string, string>): Promise<ShardProcess> 
   return p;
 }
 
-function shown(res: InteractionResult): string {
-  return (res.followups().at(-1) ?? res.final())?.content ?? '';
-}
 
 beforeAll(async () => {
   fake = await startFakeDiscord({ token: 'fake-bot-token-for-dossier-tests', shards: 2 });
@@ -87,7 +85,7 @@ describe('one bot process per shard', () => {
   it('GIVEN a command in each server THEN the process on its shard answers from that server’s library, and loads no other server’s', async () => {
     const [zero, one] = processes;
     for (const [i, s] of servers.entries()) {
-      const answer = shown(await fake.sendCommand('search', { query: 'convoy ferry terminal' }, { guildId: s.guildId, channelId: s.channelId }));
+      const answer = shown(await fake.sendCommand('search', { query: 'convoy ferry terminal' }, { guildId: s.guildId, channelId: s.channelId })).content;
       expect(answer).toContain(`${s.memo}#p1`);
       expect(answer).not.toContain(servers[1 - i]!.memo);
     }
@@ -96,7 +94,7 @@ describe('one bot process per shard', () => {
     expect(one!.services.libraries.isLoaded(servers[1]!.guildId)).toBe(true);
     expect(one!.services.libraries.isLoaded(servers[0]!.guildId)).toBe(false);
     // The shared library answers on both shards.
-    for (const s of servers) expect(shown(await fake.sendCommand('search', { query: 'wheat exports' }, { guildId: s.guildId, channelId: s.channelId }))).toContain('putin-sharif-sco#p3');
+    for (const s of servers) expect(shown(await fake.sendCommand('search', { query: 'wheat exports' }, { guildId: s.guildId, channelId: s.channelId })).content).toContain('putin-sharif-sco#p3');
   });
 
   it('GIVEN the shard-1 process stopped THEN its servers go unanswered while shard 0 keeps answering, and a replacement picks shard 1 up', async () => {
@@ -104,12 +102,12 @@ describe('one bot process per shard', () => {
     await one.bot.stop();
     expect(fake.connectedShards()).toEqual([[0, 2]]);
     const s0 = servers[0]!;
-    expect(shown(await fake.sendCommand('search', { query: 'convoy' }, { guildId: s0.guildId, channelId: s0.channelId }))).toContain(`${s0.memo}#p1`);
+    expect(shown(await fake.sendCommand('search', { query: 'convoy' }, { guildId: s0.guildId, channelId: s0.channelId })).content).toContain(`${s0.memo}#p1`);
     const s1 = servers[1]!;
     // Nothing is connected on shard 1: the fake has nowhere to deliver the interaction.
     await expect(fake.sendCommand('search', { query: 'convoy' }, { guildId: s1.guildId, channelId: s1.channelId, timeoutMs: 300 })).rejects.toThrow(/on the shard of server/);
     await startProcess({ SHARD_COUNT: '2', SHARD_IDS: '1' });
-    expect(shown(await fake.sendCommand('search', { query: 'convoy' }, { guildId: s1.guildId, channelId: s1.channelId }))).toContain(`${s1.memo}#p1`);
+    expect(shown(await fake.sendCommand('search', { query: 'convoy' }, { guildId: s1.guildId, channelId: s1.channelId })).content).toContain(`${s1.memo}#p1`);
   });
 
   it('GIVEN SHARD_COUNT=2 without SHARD_IDS THEN one process runs both shards and hears every server', async () => {
