@@ -120,7 +120,7 @@ export class DocumentMirror implements DocumentRecorder {
       }
     }
     for (const [rel, hash] of stored) {
-      if (local.has(rel)) continue;
+      if (local.has(rel) || !this.writable(rel)) continue;
       if (this.manifest.get(rel) === hash) {
         // Agreed on before, gone from this folder since: deleted here by hand.
         await this.remove({ path: rel });
@@ -182,6 +182,7 @@ export class DocumentMirror implements DocumentRecorder {
     const last = new Map<string, (typeof changes)[number]>();
     for (const c of changes) last.set(c.path, c);
     for (const c of last.values()) {
+      if (!this.writable(c.path)) continue;
       const file = path.join(this.dataDir, ...c.path.split('/'));
       if (c.op === 'delete') {
         if (this.manifest.has(c.path) || (await this.localHash(c.path)) === c.hash) {
@@ -247,6 +248,13 @@ export class DocumentMirror implements DocumentRecorder {
     } catch (err) {
       throw new DocumentStoreUnavailable(`the database did not take the change: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
+  }
+
+  /** A path from the database is written here only where the loader would read it: never outside DATA_DIR or in a dot-folder. */
+  private writable(rel: string): boolean {
+    if (isDocumentPath(rel)) return true;
+    this.logger?.warn({ path: rel }, 'a document path in the database is not one this folder can hold; skipped');
+    return false;
   }
 
   private async fetch(rel: string): Promise<{ raw: string; hash: string } | undefined> {

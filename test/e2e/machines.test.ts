@@ -129,7 +129,8 @@ describe('several bot processes sharing one PostgreSQL', () => {
 
   it('GIVEN an operator’s `dossier ingest --shared` from a third folder THEN both processes serve it', async () => {
     const third = await folder('dossier-d-');
-    const file = path.join(third, 'pipeline.md');
+    // The file comes from elsewhere: one already in the data folder is a document there, and ingesting it again adds nothing.
+    const file = path.join(await folder('dossier-inbox-'), 'pipeline.md');
     await writeFile(file, '# Pipeline memo\n\nThe pipeline under the Caspian seabed carries gas to Azerbaijan.\n');
     const { stdout } = await run(process.execPath, [path.join(REPO, 'bin/dossier.js'), 'ingest', file, '--shared'], { cwd: REPO, env: env(third) });
     expect(stdout).toContain('Added Pipeline memo as pipeline-memo');

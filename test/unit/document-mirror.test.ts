@@ -7,13 +7,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
 import { DocumentMirror, manifestFile } from '../../src/documents/mirror.js';
 import { startLibraryServices, type LibraryServices } from '../../src/ingest/index.js';
-import { STORE_UNAVAILABLE, type IngestRequest } from '../../src/ingest/service.js';
+import { createFeedService } from '../../src/feeds/index.js';
+import { STORE_UNAVAILABLE, type IngestRequest, type IngestSettings } from '../../src/ingest/service.js';
 import { Library } from '../../src/library.js';
 import { tempDataDir } from '../helpers/bot.js';
+import { startNewsSite } from '../helpers/feeds.js';
 import { freshDatabase } from '../helpers/postgres.js';
 import { startPostgresServer } from '../helpers/postgres-server.js';
 
 const GUILD = '123456789012345678';
+const OTHER = '123456789012345679';
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
@@ -27,7 +30,7 @@ interface Machine {
   services?: LibraryServices;
 }
 
-async function machine(target: DatabaseTarget, o: { empty?: boolean; serve?: boolean } = {}): Promise<Machine> {
+async function machine(target: DatabaseTarget, o: { empty?: boolean; serve?: boolean; settings?: Partial<IngestSettings> } = {}): Promise<Machine> {
   const dataDir = o.empty ? await mkdtemp(path.join(os.tmpdir(), 'dossier-empty-')) : await tempDataDir();
   cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
   const db = await openDatabase(target);
@@ -36,7 +39,7 @@ async function machine(target: DatabaseTarget, o: { empty?: boolean; serve?: boo
   cleanup.push(() => mirror.close());
   await mirror.reconcile();
   if (!o.serve) return { dataDir, db, mirror };
-  const services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false, recorder: mirror }, { watch: true });
+  const services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false, ...o.settings, recorder: mirror }, { watch: true });
   cleanup.push(async () => services.watcher?.close());
   mirror.onApplied = (paths) => services.watcher!.touch(paths);
   mirror.follow();
@@ -56,6 +59,8 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+const ownerOf = async (db: Database, rel: string) => (await db.db.selectFrom('documents').select('owner').where('path', '=', rel).executeTakeFirst())?.owner;
 
 const read = (m: Machine, rel: string) => readFile(path.join(m.dataDir, ...rel.split('/')), 'utf8');
 
@@ -102,12 +107,57 @@ describe('documents in PostgreSQL, with each machine’s DATA_DIR a copy', () =>
     expect(await read(b, added.doc.path)).toBe(await read(a, added.doc.path));
     const onB = await b.services!.libraries.server(GUILD);
     expect(onB.library().doc(added.doc.slug)?.meta.title).toBe('Ferry memo');
+    // Mirrored through the database, a server's document stays its own: another server and the shared library never see it.
+    expect(await ownerOf(a.db, added.doc.path)).toBe(GUILD);
+    expect(onB.library().search('ferry to Baku', { limit: 5 }).hits.map((h) => h.point.doc)).toContain(added.doc.slug);
+    const otherOnB = await b.services!.libraries.server(OTHER);
+    expect(otherOnB.library().doc(added.doc.slug)).toBeUndefined();
+    expect(otherOnB.library().search('ferry to Baku', { limit: 5 }).hits.map((h) => h.point.doc)).not.toContain(added.doc.slug);
+    expect(b.services!.manager.current().doc(added.doc.slug)).toBeUndefined();
     // A shared document ingested on B reaches A's loaded shared library through its folder watcher.
     const shared = await b.services!.ingest.ingest(await note(b.dataDir, 'req2.md', '# Pipeline memo\n\nThe pipeline runs under the Caspian seabed.\n'));
     await until(() => a.services!.manager.current().doc(shared.doc.slug) !== undefined, 'the shared document in A’s library');
     await server.ingest.forget(added.doc.slug);
     await until(() => !existsSync(path.join(b.dataDir, ...added.doc.path.split('/'))), 'the file gone from machine B');
     await until(() => onB.library().doc(added.doc.slug) === undefined, 'the document gone from B’s library');
+  });
+
+  it('GIVEN a server following a feed on one machine THEN the articles it adds go through the database to that server on the other machine, and to no other server', async () => {
+    const site = await startNewsSite();
+    cleanup.push(() => site.close());
+    // The private-address guard stays on: the site's host name resolves to 127.0.0.1, the only address let through.
+    const guarded: Partial<IngestSettings> = { resolve: async (host) => (host.endsWith('.test') ? ['127.0.0.1'] : []), isAllowed: (address) => address === '127.0.0.1' };
+    const target: DatabaseTarget = { kind: 'postgres', url: await freshDatabase() };
+    const a = await machine(target, { serve: true, settings: guarded });
+    const b = await machine(target, { serve: true, empty: true });
+    const feeds = createFeedService({
+      database: a.db,
+      libraries: a.services!.libraries,
+      settings: { dataDir: a.dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false, ...guarded },
+      feeds: { pollMinutes: 30, perServer: 3 },
+    });
+    site.publish({
+      id: 'k1',
+      title: 'Saiga counts on the Ustyurt plateau',
+      published: '2026-11-20T08:00:00.000Z',
+      paragraphs: [
+        'Rangers counted the saiga herds on the Ustyurt plateau twice this autumn, and the second count was higher than the first.',
+        'The ministry will publish the full saiga survey before the winter, with figures for each district of the plateau.',
+      ],
+    });
+    const followed = await feeds.follow(GUILD, `${site.base}/atom.xml`, { addedBy: { id: '223456789012345678', name: 'ana' }, backfill: 1 });
+    const slug = followed.items.find((i) => i.status === 'added')?.slug;
+    expect(slug).toBeTruthy();
+    const doc = (await a.services!.libraries.server(GUILD)).library().doc(slug!)!;
+    expect(doc.path).toBe(`guilds/${GUILD}/${path.basename(doc.path)}`);
+    // The system of record has it, owned by the server that follows the feed.
+    expect(await ownerOf(b.db, doc.path)).toBe(GUILD);
+    const onB = await b.services!.libraries.server(GUILD);
+    await until(() => onB.library().doc(slug!) !== undefined, 'the feed article in the server’s library on machine B');
+    expect(onB.library().search('saiga survey Ustyurt', { limit: 5 }).hits[0]?.point.doc).toBe(slug);
+    const otherOnB = await b.services!.libraries.server(OTHER);
+    expect(otherOnB.library().search('saiga survey Ustyurt', { limit: 5 }).hits.map((h) => h.point.doc)).not.toContain(slug);
+    expect(b.services!.manager.current().doc(slug!)).toBeUndefined();
   });
 
   it('GIVEN a follower whose connection was cut THEN a change made meanwhile is applied once it reconnects', async () => {
