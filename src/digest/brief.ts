@@ -53,6 +53,12 @@ export interface Brief {
   timezone: string;
   /** The local date of the previous brief; absent for a server's first (which covers the last 24 hours). */
   previous?: LocalDate;
+  /**
+   * Where "new" starts when that is neither the previous brief nor 24 hours ago:
+   * the first brief after scheduled ones that never reached the channel, or a
+   * window capped at a week.
+   */
+  from?: LocalDate;
   /** In the order they are shown: grouped by topic, biggest topic first, overflow last. */
   newDocuments: BriefDocument[];
   grownTopics: GrownTopic[];
@@ -130,6 +136,7 @@ export interface BriefInput {
   /** Documents that arrived after this instant are new. */
   since: number;
   previous?: LocalDate;
+  from?: LocalDate;
   /** First-seen times, keyed `owner:hash` (see documentKey). */
   firstSeen: ReadonlyMap<string, number>;
   /** Documents earlier briefs reported (`owner:hash`), and sentences they quoted (sentenceHash). */
@@ -214,6 +221,7 @@ export function buildBrief(input: BriefInput): Brief {
     date: input.date,
     timezone: input.timezone,
     ...(input.previous ? { previous: input.previous } : {}),
+    ...(input.from ? { from: input.from } : {}),
     newDocuments,
     grownTopics,
     totals: { documents: library.docs.length, topics: library.topics.length },
@@ -260,7 +268,8 @@ const LATE_NOTE = subtext('Posted late: the bot was offline or disconnected at t
  */
 export function renderBrief(brief: Brief, options: RenderOptions = {}): string[] {
   const heading = `🗞️ **Daily brief** — ${longDate(brief.date)} (${escapeMarkdown(brief.timezone)})`;
-  const sinceText = brief.previous ? `since ${longDate(brief.previous)}` : 'in the last 24 hours';
+  const start = brief.from ?? brief.previous;
+  const sinceText = start ? `since ${longDate(start)}` : 'in the last 24 hours';
   const late = options.late ? [LATE_NOTE] : [];
   const size = `${plural(brief.totals.documents, 'document')}, ${plural(brief.totals.topics, 'topic')}`;
   const notFound = brief.missingTopics.length ? ` · not found: ${brief.missingTopics.map((t) => escapeMarkdown(truncate(t, 50))).join(', ')}` : '';

@@ -5,6 +5,12 @@ import { localDate } from './schedule.js';
 import { NO_GUILD, type DigestStore } from './store.js';
 
 const DAY = 86_400_000;
+/**
+ * "New" never reaches further back than this: a brief after weeks without one
+ * (turned off, a channel the bot could not post to) reports the last week, not
+ * the whole library. `--since` is the operator's explicit look-back and is not capped.
+ */
+export const MAX_LOOK_BACK_MS = 7 * DAY;
 
 /** A server's view of the library (shared + its own documents); null = no server (CLI, console). */
 export type LibraryFor = (guildId: string | null) => Promise<Library>;
@@ -65,7 +71,9 @@ export class BriefComposer {
       lookBack ? undefined : this.store.quoted(history),
     ]);
     const previous = lookBack ? o.since : previousBrief?.composedAt;
-    const since = previous ?? now - DAY;
+    const since = lookBack ? o.since! : Math.max(now - MAX_LOOK_BACK_MS, previous ?? (await this.firstWindow(history, now)));
+    // Said in the brief when the window starts elsewhere than at the previous brief or 24 hours ago.
+    const from = !lookBack && since !== previous && since < now - DAY ? localDate(since, timezone) : undefined;
     const firstSeen = await this.store.firstSeenAfter([...new Set(library.docs.map((d) => d.guild ?? ''))], since);
     // Only documents that arrived since can be news; of those, leave out what an earlier brief reported.
     const arrived = library.docs.filter((d) => (arrivedAt(d, firstSeen) ?? -Infinity) > since).map(documentKey);
@@ -76,11 +84,23 @@ export class BriefComposer {
       timezone,
       since,
       previous: previous === undefined ? undefined : localDate(previous, timezone),
+      from,
       firstSeen,
       reported,
       quoted,
       topics: o.topics,
     });
+  }
+
+  /**
+   * Where "new" starts for a server none of whose briefs reached anyone: the
+   * last 24 hours, or, if earlier scheduled briefs failed (a channel the bot
+   * may not post in, a day it was down), the 24 hours before the first of them,
+   * so what they would have said is not lost.
+   */
+  private async firstWindow(history: string, now: number): Promise<number> {
+    const first = history === NO_GUILD ? undefined : await this.store.firstUnposted(history);
+    return Math.min(now, first ?? now) - DAY;
   }
 
   /**

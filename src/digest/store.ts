@@ -152,6 +152,21 @@ export class DigestStore {
     return row && logOf(row);
   }
 
+  /**
+   * When the server's first scheduled brief that never reached its channel was
+   * due (failed, or skipped: the bot was down), if any: a server none of whose
+   * briefs was posted is owed everything since the window that one would have covered.
+   */
+  async firstUnposted(guildId: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('brief_log')
+      .select((eb) => eb.fn.min(eb.fn.coalesce('scheduled_at', 'claimed_at')).as('at'))
+      .where('guild_id', '=', guildId)
+      .where('status', 'in', ['failed', 'skipped'])
+      .executeTakeFirst();
+    return row?.at == null ? undefined : Number(row.at);
+  }
+
   /** Takes the day for this process; false when someone (another process, an earlier run) already has it. */
   async claim(c: { guildId: string; date: LocalDate; channelId: string; late: boolean; scheduledAt: number; now: number }): Promise<boolean> {
     const r = await this.db

@@ -238,6 +238,59 @@ describe.each(BACKENDS)('on %s', (kind) => {
       expect(text).toContain('`grain-memo#p1.s1`');
     });
 
+    it('GIVEN a server whose first brief never reached the channel THEN the first brief posted covers what that one would have (not only its own 24 hours)', async () => {
+      const p = await boot();
+      await p.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC' });
+      // Arrived the evening before the first brief was due: that brief's news.
+      library = library.with({ add: [makeDoc('grain-memo', 'Russian wheat shipments to Pakistan through the Caspian corridor doubled this autumn.', { title: 'Grain memo', addedAt: '2026-11-27T20:00:00Z' })] });
+      p.sender.failWith = 50013;
+      clock = Date.parse('2026-11-28T08:00:10Z');
+      await p.scheduler.tick();
+      expect(await p.store.entry(GUILD, '2026-11-28')).toMatchObject({ status: 'failed', errorCode: 50013 });
+      p.sender.failWith = undefined;
+      clock = Date.parse('2026-11-29T08:00:10Z');
+      await p.scheduler.tick();
+      const text = p.sender.posts[0]!.messages.join('\n');
+      expect(text).toContain('**New since Friday 27 November 2026:** 2 documents'); // the memo, and the bundled article first seen at the failed attempt
+      expect(text).toContain('📄 Grain memo');
+      expect(text).toContain('`grain-memo#p1.s1`');
+      // From then on, "new" is measured from that posted brief again.
+      clock = Date.parse('2026-11-30T08:00:10Z');
+      await p.scheduler.tick();
+      expect(p.sender.posts[1]!.messages[0]).toContain('Nothing new since Sunday 29 November 2026');
+    });
+
+    it('GIVEN a first brief that succeeds THEN it covers the last 24 hours; GIVEN briefs failing for ten days THEN the first posted one reaches back a week, no further', async () => {
+      const p = await boot();
+      await p.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC' });
+      library = library.with({
+        add: [
+          makeDoc('old-memo', 'Karachi port handled a record tonnage of Russian fertiliser in the spring.', { title: 'Old memo', addedAt: '2026-11-27T20:00:00Z' }),
+          makeDoc('recent-memo', 'Islamabad signed a memorandum on Russian grain storage with Moscow.', { title: 'Recent memo', addedAt: '2026-12-05T20:00:00Z' }),
+        ],
+      });
+      p.sender.failWith = 50013;
+      for (let day = 28; day <= 37; day++) {
+        clock = Date.parse('2026-11-28T08:00:10Z') + (day - 28) * 86_400_000;
+        await p.scheduler.tick();
+      }
+      expect(p.sender.posts).toHaveLength(0);
+      p.sender.failWith = undefined;
+      clock = Date.parse('2026-12-08T08:00:10Z');
+      await p.scheduler.tick();
+      const text = p.sender.posts[0]!.messages.join('\n');
+      expect(text).toContain('**New since Tuesday 1 December 2026:** 1 document');
+      expect(text).toContain('📄 Recent memo');
+      expect(text).not.toContain('Old memo');
+
+      const fresh = await boot();
+      const other = '999999999999999999';
+      await fresh.service.set(other, { channelId: CHANNEL, time: '09:00', timezone: 'UTC' });
+      clock = Date.parse('2026-12-08T09:00:10Z');
+      await fresh.scheduler.tick();
+      expect(fresh.sender.posts.at(-1)!.messages[0]).toContain('Nothing new in the last 24 hours');
+    });
+
     it('GIVEN quiet: skip and a day with nothing new THEN nothing is posted, /digest show says why, and news the next day still comes', async () => {
       const p = await boot();
       await p.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC', quiet: 'skip' });
