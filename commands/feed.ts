@@ -9,7 +9,7 @@ import type { AutocompleteContext, CommandContext } from '../src/interactions/co
 import { LIMITS, truncate } from '../src/replies/limits.js';
 import { code, escapeMarkdown, plainText, sourceLink } from '../src/replies/markdown.js';
 import { plural } from '../src/replies/passages.js';
-import type { Reply } from '../src/replies/types.js';
+import type { Reply, ReplyButton } from '../src/replies/types.js';
 
 export const data = {
   name: 'feed',
@@ -36,11 +36,16 @@ export const data = {
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-const NO_FEEDS = 'Feeds need the running bot and its database; from a terminal, use `npx dossier feed add|list|remove|poll --guild ID`.';
+const NO_FEEDS = 'Feeds need the bot’s database, which could not be opened here; from a terminal, `npx dossier feed add|list|remove|poll [--guild ID]` says why.';
 
-/** The feed service and the asking server, or the polite refusal (checked before any I/O, so it stays ephemeral). */
-function feedsFor(ctx: CommandContext, action: string): { feeds: FeedService; guildId: string } {
-  if (!ctx.guildId) throw new UserError('Feeds are followed per server: use `/feed` in a server channel.');
+/**
+ * The feed service and whose feeds these are, or the polite refusal (checked
+ * before any I/O, so it stays ephemeral). Without a server there is no member
+ * in Discord (a direct message: refused); in the local console the operator
+ * manages the shared library's feeds, as `npx dossier feed` without --guild does.
+ */
+function feedsFor(ctx: CommandContext, action: string): { feeds: FeedService; guildId: string | null } {
+  if (!ctx.guildId && !ctx.member) throw new UserError('Feeds are followed per server: use `/feed` in a server channel.');
   const feeds = ctx.services?.feeds;
   if (!feeds) throw new UserError(NO_FEEDS);
   requireLibraryEditor(ctx, action);
@@ -51,7 +56,8 @@ const stamp = (ms: number) => `<t:${Math.floor(ms / 1000)}:R>`;
 /** An item as its title and a plain `<url>`: a feed's words never label a link (see sourceLink). */
 const item = (title: string | undefined, url: string | undefined) => [plainText(truncate(title ?? 'untitled', 120)), sourceLink(url)].filter(Boolean).join(' ');
 
-function followed(r: FollowResult, pollMinutes: number): Reply {
+function followed(r: FollowResult, feeds: FeedService): Reply {
+  const { pollMinutes } = feeds.settings;
   const kind = { rss: 'RSS', atom: 'Atom', rdf: 'RDF', json: 'JSON Feed' }[r.format];
   const lines = [`📡 Following **${plainText(truncate(r.feed.title, 150))}** (${kind}) ${code(truncate(r.feed.url, 300))}`];
   if (r.discoveredFrom) lines.push(`-# Found through the page ${code(truncate(r.discoveredFrom, 300))}`);
@@ -61,7 +67,10 @@ function followed(r: FollowResult, pollMinutes: number): Reply {
   const failed = r.items.filter((i) => i.status === 'retry' || i.status === 'failed');
   if (added.length) lines.push(`📥 Added now: ${added.map((i) => code(i.slug!)).join(' ')}`);
   if (failed.length) lines.push(`⚠️ ${plural(failed.length, 'article')} could not be added yet (tried again at the next check): ${escapeMarkdown(truncate(failed[0]!.error ?? '', 200))}`);
-  lines.push(`-# ${r.items.length ? '' : 'Nothing already published was added. '}New articles are added within ${pollMinutes} minutes of appearing · \`/feed list\` · \`/feed remove\``);
+  const when = feeds.polls
+    ? `New articles are added within ${pollMinutes} minutes of appearing`
+    : `New articles are added when the running bot checks it (every ${pollMinutes} minutes) or at \`npx dossier feed poll\``;
+  lines.push(`-# ${r.items.length ? '' : 'Nothing already published was added. '}${when} · \`/feed list\` · \`/feed remove\``);
   return { content: fit(lines) };
 }
 
@@ -97,14 +106,53 @@ function fit(lines: string[], more = (n: number) => `-# …and ${n} more lines.`
   return out.join('\n');
 }
 
-async function list(ctx: CommandContext): Promise<Reply> {
+/** Room for one page's feeds: the message less its header line. */
+const PAGE_ROOM = LIMITS.content - 200;
+
+/** Consecutive feeds, as many per page as fit in one message; every feed is on exactly one page. */
+export function paginate(blocks: readonly string[], room = PAGE_ROOM): string[][] {
+  const pages: string[][] = [];
+  let page: string[] = [];
+  let used = 0;
+  for (const block of blocks) {
+    const size = truncate(block, room).length + 1;
+    if (page.length && used + size > room) {
+      pages.push(page);
+      page = [];
+      used = 0;
+    }
+    page.push(truncate(block, room));
+    used += size;
+  }
+  if (page.length) pages.push(page);
+  return pages;
+}
+
+/** `feed:list|<page>`: the buttons under a page of /feed list (page numbers from 1). */
+const pageButton = (label: string, page: number): ReplyButton => ({ type: 'action', label, customId: `feed:list|${page}` });
+
+async function list(ctx: CommandContext, requested = 1): Promise<Reply> {
   const { feeds, guildId } = feedsFor(ctx, 'see this server’s feeds');
   const all = await feeds.list(guildId);
   const { pollMinutes, perServer } = feeds.settings;
-  if (all.length === 0) return { content: `This server follows no feeds yet. \`/feed add url:\` follows one (at most ${perServer}); each is checked every ${pollMinutes} minutes.` };
+  if (all.length === 0) return { content: `${guildId === null ? 'The shared library' : 'This server'} follows no feeds yet. \`/feed add url:\` follows one (at most ${perServer}); each is checked every ${pollMinutes} minutes.` };
   const now = Date.now();
-  const header = `📡 ${plural(all.length, 'feed')} followed here (at most ${perServer}) · each checked every ${pollMinutes} minutes`;
-  return { content: fit([header, ...all.map((f) => describe(f, now))], (n) => `-# …and ${plural(n, 'more feed')}: \`npx dossier feed list --guild ${guildId}\` lists them all.`) };
+  const pages = paginate(all.map((f) => describe(f, now)));
+  // A page number from an old button may be past the end when feeds were removed since: the last page.
+  const page = Math.min(Math.max(1, requested), pages.length);
+  const where = guildId === null ? 'for the shared library' : 'here';
+  const header = `📡 ${plural(all.length, 'feed')} followed ${where} (at most ${perServer}) · each checked every ${pollMinutes} minutes${pages.length > 1 ? ` · page ${page} of ${pages.length}` : ''}`;
+  const buttons: ReplyButton[] = [];
+  if (page > 1) buttons.push(pageButton('‹ Previous', page - 1));
+  if (page < pages.length) buttons.push(pageButton('Next ›', page + 1));
+  return { content: [header, ...pages[page - 1]!].join('\n'), ...(buttons.length ? { buttons } : {}) };
+}
+
+/** Buttons: `feed:list|<page>`, a page of /feed list for the one who pressed it (permission checked again). */
+export async function button(ctx: CommandContext, payload: string): Promise<Reply> {
+  const [action, page] = payload.split('|');
+  if (action !== 'list') throw new UserError('That button has expired; use `/feed list`.');
+  return { ...(await list(ctx, Number(page) || 1)), ephemeral: true };
 }
 
 export async function execute(ctx: CommandContext): Promise<Reply> {
@@ -118,7 +166,7 @@ export async function execute(ctx: CommandContext): Promise<Reply> {
     const backfill = ctx.options.integer('backfill', { min: 0, max: MAX_BACKFILL }) ?? 0;
     await feeds.precheck(guildId, url);
     await ctx.defer();
-    return followed(await feeds.follow(guildId, url, { tags, backfill, addedBy: ctx.user }), feeds.settings.pollMinutes);
+    return followed(await feeds.follow(guildId, url, { tags, backfill, addedBy: ctx.user }), feeds);
   }
   if (sub === 'remove') {
     const { feeds, guildId } = feedsFor(ctx, 'stop following feeds');

@@ -34,7 +34,7 @@ const USAGE = `Usage: dossier <command> [arguments] [--guild ID] [--json]
   feed add <url> [--backfill N] [--tags a,b]        follow an RSS, Atom or JSON feed (or a page advertising one):
                                                     new articles go to --guild ID's library (without it, the shared one)
   feed list | feed remove <id-or-url>               the feeds followed there, with their last check and last error
-  feed poll                                         check every due feed once and print what was added
+  feed poll [--force]                               check every due feed once (--force: every feed, now) and print what was added
   help
 
 --guild ID answers as that Discord server sees the library (the shared documents and its own);
@@ -65,6 +65,7 @@ function parseFlags(argv: string[]) {
       title: { type: 'string' },
       tags: { type: 'string' },
       backfill: { type: 'string' },
+      force: { type: 'boolean' },
       guild: { type: 'string' },
       shared: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -156,6 +157,7 @@ async function run({ command, rest, arg, flags, values, commands, definition }: 
         json: flags.json,
         tags: flags.tags,
         backfill: flags.backfill,
+        force: flags.force,
         write: (text) => process.stdout.write(`${text}\n`),
       });
     } finally {

@@ -112,9 +112,11 @@ async function main(): Promise<void> {
       // A brief "posted" from the console is printed, under the channel it would have gone to; the local
       // "console" server (no --guild) reads the shared library.
       services.digest = new DigestService({ store: new DigestStore(consoleDb), libraryFor: async (id) => (await open(id === CONSOLE_SERVER ? null : id)).library(), logger, sender: terminalSender(process.stdout) });
+      // /feed as in Discord (without --guild, the shared library's feeds, as `dossier feed` has them); no poller runs here.
+      services.feeds = createFeedService({ database: consoleDb, libraries, settings: { dataDir: config.dataDir, ...config.ingest }, feeds: config.feeds, logger, polls: false });
     } catch (err) {
       if (!(err instanceof DatabaseError)) throw err;
-      logger.warn({ err: err.message }, 'the daily brief is not available in the console');
+      logger.warn({ err: err.message }, 'the daily brief and feeds are not available in the console');
     }
     await runConsole({ open, guildId, commands, logger, banner: CONSOLE_BANNER, services });
     await consoleDb?.close();

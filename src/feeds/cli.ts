@@ -7,10 +7,12 @@ export interface FeedCliOptions {
   json?: boolean;
   tags?: string;
   backfill?: string;
+  /** `poll --force`: every feed now, whatever its schedule or backoff. */
+  force?: boolean;
   write(text: string): void;
 }
 
-const USAGE = 'Use: dossier feed add <url> [--backfill N] [--tags a,b] | feed list | feed remove <id-or-url> | feed poll, each with [--guild ID] [--json].';
+const USAGE = 'Use: dossier feed add <url> [--backfill N] [--tags a,b] | feed list | feed remove <id-or-url> | feed poll [--force], each with [--guild ID] [--json].';
 
 const when = (ms: number | undefined) => (ms === undefined ? 'never' : new Date(ms).toISOString());
 
@@ -77,13 +79,14 @@ export async function feedFromCli(sub: string | undefined, arg: string, feeds: F
       return;
     }
     case 'poll': {
-      const reports = await feeds.pollDue(o.guildId === null ? {} : { guildId: o.guildId });
+      // Without --guild: every server's due feeds (the operator's one pass over the deployment).
+      const reports = await feeds.pollDue({ ...(o.guildId === null ? {} : { guildId: o.guildId }), force: o.force });
       const lines = reports.map((r) => {
         const added = r.items.filter((i) => i.status === 'added');
         if (r.outcome === 'failed') return `#${r.feedId} ${r.title}: failed: ${r.error}`;
         return `#${r.feedId} ${r.title}: ${r.outcome === 'not-modified' ? 'unchanged' : `${r.newItems} new`}${added.length ? `; added ${added.map((i) => i.slug).join(', ')}` : ''}`;
       });
-      out({ checked: reports.map(reportJson) }, lines.length ? lines.join('\n') : 'No feed is due for a check.');
+      out({ checked: reports.map(reportJson) }, lines.length ? lines.join('\n') : o.force ? 'No feed is followed.' : 'No feed is due for a check (`--force` checks every feed now).');
       return;
     }
     default:

@@ -17,6 +17,8 @@ export function createFeedService(o: {
   feeds: Config['feeds'];
   logger?: Logger;
   owns?: (guildId: string | null) => boolean;
+  /** False for the local console, which runs no poller. */
+  polls?: boolean;
 }): FeedService {
   const { libraries } = o;
   return new FeedService({
@@ -26,5 +28,6 @@ export function createFeedService(o: {
     settings: o.feeds,
     logger: o.logger,
     owns: o.owns,
+    polls: o.polls,
   });
 }

@@ -34,6 +34,8 @@ export interface FeedServiceOptions {
   settings: FeedSettings;
   logger?: Logger;
   now?: () => number;
+  /** False where nothing polls in the background (the local console): replies say how new items arrive instead. */
+  polls?: boolean;
   /** Whether this process polls a server's feeds (with shards, the process that runs its shard does; default all). */
   owns?: (guildId: string | null) => boolean;
 }
@@ -109,6 +111,11 @@ export class FeedService {
 
   get settings(): FeedSettings {
     return this.opts.settings;
+  }
+
+  /** Whether a poller checks these feeds in the background (the bot), or only `dossier feed poll` does (the console). */
+  get polls(): boolean {
+    return this.opts.polls ?? true;
   }
 
   get store(): FeedStore {
@@ -319,10 +326,12 @@ export class FeedService {
 
   /**
    * Checks every due feed (one server's, when given), at most `concurrency`
-   * at a time. Feeds already being checked are skipped.
+   * at a time. Feeds already being checked are skipped. With `force` (the
+   * operator's `dossier feed poll --force`) every feed is checked now, whatever
+   * its schedule or backoff; a failure backs off from now, as any check does.
    */
-  async pollDue(opts: { guildId?: string | null; concurrency?: number } = {}): Promise<CheckReport[]> {
-    const due = (await this.store.due(this.now(), opts.guildId)).filter((f) => !this.checking.has(f.id) && this.owns(f));
+  async pollDue(opts: { guildId?: string | null; concurrency?: number; force?: boolean } = {}): Promise<CheckReport[]> {
+    const due = (await this.store.due(opts.force ? Number.MAX_SAFE_INTEGER : this.now(), opts.guildId)).filter((f) => !this.checking.has(f.id) && this.owns(f));
     const reports: CheckReport[] = [];
     let next = 0;
     const worker = async () => {

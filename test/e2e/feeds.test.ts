@@ -12,6 +12,7 @@ import { emptyDatabase } from '../helpers/databases.js';
 import { startNewsSite, type Article, type NewsSite } from '../helpers/feeds.js';
 import { startIngestHarness, type IngestHarness } from '../helpers/ingest.js';
 import { expectSentSafely, shown } from '../helpers/replies.js';
+import type { StoredMessage } from '../fake-discord/types.js';
 
 /**
  * /feed through the real discord.js client and the fake Discord: a server
@@ -181,5 +182,44 @@ describe('/feed', () => {
     expect(removed.content).toContain('The 2 articles it added stay in the library');
     expect(await feeds.list(h.fake.guildId)).toEqual([]);
     expect(await search('pistachio harvest Kandahar')).toContain('pistachio-harvest-near-kandahar#p');
+  });
+
+  it('GIVEN a server following more feeds than one message holds THEN /feed list pages them: every feed on exactly one page, each within 2,000 characters, with Previous and Next buttons', async () => {
+    const c = h.fake.addGuild('Team C');
+    await registerCommands(h.fake, c.guildId);
+    const inC = (): InteractionCtx => ({ guildId: c.guildId, channelId: c.channelId });
+    // Long titles full of markdown and long errors: the most a feed's entry can take.
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const feed = await feeds.store.add({ guildId: c.guildId, url: `https://feeds.example/${i}.xml`, title: `Feed ${i} ${'*_`|~> '.repeat(40)}`.slice(0, 200), tags: [], addedBy: 'seed', at: clock.now, nextCheckAt: clock.now + 3_600_000 });
+      await feeds.store.checked(feed.id, { at: clock.now, nextCheckAt: clock.now + 3_600_000, added: 0, error: `The feed address answered 500 ${'Internal Server Error '.repeat(20)}` });
+      ids.push(feed.id);
+    }
+    const buttonsOf = (m: StoredMessage | undefined) => (m?.components ?? []).flatMap((row: { components: { label: string; custom_id: string }[] }) => row.components.map((b) => [b.label, b.custom_id] as const));
+
+    const first = await h.fake.sendCommand('feed', {}, { ...inC(), subcommand: 'list' });
+    const pages = [shown(first).content];
+    expect(pages[0]).toMatch(/^📡 40 feeds followed here \(at most 25\) · each checked every 30 minutes · page 1 of (\d+)/);
+    const total = Number(/page 1 of (\d+)/.exec(pages[0]!)![1]);
+    expect(total).toBeGreaterThan(2);
+    expect(buttonsOf(first.final())).toEqual([['Next ›', 'feed:list|2']]);
+    for (let page = 2; page <= total; page++) {
+      const res = await h.fake.sendComponent(`feed:list|${page}`, inC());
+      const { content, ephemeral } = shown(res);
+      expect(ephemeral).toBe(true);
+      expect(content).toContain(`page ${page} of ${total}`);
+      expect(buttonsOf(res.final())).toEqual(page < total ? [['‹ Previous', `feed:list|${page - 1}`], ['Next ›', `feed:list|${page + 1}`]] : [['‹ Previous', `feed:list|${page - 1}`]]);
+      pages.push(content);
+    }
+    for (const p of pages) expect(p.length).toBeLessThanOrEqual(2000);
+    const listed = pages.flatMap((p) => [...p.matchAll(/`#(\d+)`/g)].map((m) => Number(m[1])));
+    expect(listed.sort((x, y) => x - y)).toEqual(ids);
+    // Markdown in a feed's title stays text.
+    expect(pages[0]).not.toMatch(/[^\\]\*_/);
+
+    // Paging is /feed list again: someone who may not see the feeds is refused on the button too.
+    const refused = shown(await h.fake.sendComponent('feed:list|2', { ...inC(), permissions: '0' }));
+    expect(refused).toEqual({ content: expect.stringContaining('You need the Manage Server permission (or the analyst role)'), ephemeral: true });
+    for (const id of ids) await feeds.store.remove(id);
   });
 });

@@ -252,6 +252,21 @@ describe('following feeds: refusals, backoff and retries', () => {
     expect(asked!.nextCheckAt - w.clock.now).toBe(7200 * 1000);
   });
 
+  it('GIVEN force (`dossier feed poll --force`) THEN every feed is checked now, whatever its schedule or backoff (a healthy answer ends the backoff)', async () => {
+    await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
+    await w.feeds.follow(B, `${site.base}/atom.xml`, { addedBy: adder });
+    const [rss] = await w.feeds.list(A);
+    // Backing off: its next check is a day away.
+    await w.database.db.updateTable('feeds').set({ failures: 5, next_check_at: w.clock.now + MAX_BACKOFF_MS }).where('id', '=', rss!.id).execute();
+    site.publish(article('f1', 'Cotton levies in Multan', 'cotton levies', 28));
+    expect(await w.feeds.pollDue()).toEqual([]);
+    const forced = await w.feeds.pollDue({ guildId: A, force: true });
+    expect(forced.map((r) => [r.guildId, r.outcome, r.items.map((i) => i.slug)])).toEqual([[A, 'checked', ['cotton-levies-in-multan']]]);
+    expect((await w.feeds.list(A))[0]).toMatchObject({ failures: 0, nextCheckAt: w.clock.now + POLL_MINUTES * MINUTE });
+    // Without a server: every server's feeds.
+    expect((await w.feeds.pollDue({ force: true })).map((r) => r.guildId).sort()).toEqual([A, B]);
+  });
+
   it('GIVEN an item whose page fails THEN it is retried at the next polls, three times at most, even while the feed is unchanged', async () => {
     await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
     const [feed] = await w.feeds.list(A);
