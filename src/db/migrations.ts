@@ -206,4 +206,14 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('document_changes_path').on('document_changes').columns(['path', 'id']).execute();
     },
   },
+  {
+    version: 5,
+    name: 'feeds: when each item was last in its feed, so items long gone from it can be pruned',
+    async up(db, t) {
+      await db.schema.alterTable('feed_items').addColumn('last_seen_at', t.time, (c) => c.notNull().defaultTo(0)).execute();
+      // Until its next check, an item was last seen when it was first seen.
+      await db.updateTable('feed_items').set((eb) => ({ last_seen_at: eb.ref('seen_at') })).execute();
+      await db.schema.createIndex('feed_items_last_seen').on('feed_items').columns(['feed_id', 'last_seen_at']).execute();
+    },
+  },
 ];

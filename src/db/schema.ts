@@ -107,7 +107,10 @@ export interface Tables {
     attempts: Generated<number>;
     slug: string | null;
     error: string | null;
+    /** When the feed first showed it. */
     seen_at: number;
+    /** When a check last found it in the feed: items gone from it for long enough are pruned. */
+    last_seen_at: number;
   };
   /** Documents by path under DATA_DIR (with DATABASE_URL): the file's full text, front matter included. */
   documents: {

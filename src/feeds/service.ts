@@ -14,6 +14,14 @@ export const MAX_ITEM_ATTEMPTS = 3;
 export const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
 /** Articles added per check: a feed that suddenly shows hundreds of new items catches up over a few polls. */
 const ITEMS_PER_CHECK = 20;
+/**
+ * Item records are what keeps a feed from adding an article twice, so they are
+ * kept while the feed shows the item and for this long after; an item that
+ * comes back later still meets the library's duplicate check by content.
+ */
+export const ITEM_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+/** And at most this many per feed (past it, the longest gone go first): a feed that churns hundreds a day stays bounded. */
+export const ITEMS_KEPT_PER_FEED = 1000;
 /** What /feed add shows of a feed's latest items. */
 const LATEST_SHOWN = 5;
 
@@ -34,6 +42,8 @@ export interface FeedServiceOptions {
   settings: FeedSettings;
   logger?: Logger;
   now?: () => number;
+  /** How long, and how many, item records are kept once the feed stops showing them (default 90 days, 1,000 per feed). */
+  itemRetention?: { ms: number; perFeed: number };
   /** False where nothing polls in the background (the local console): replies say how new items arrive instead. */
   polls?: boolean;
   /** Whether this process polls a server's feeds (with shards, the process that runs its shard does; default all). */
@@ -264,6 +274,12 @@ export class FeedService {
         return { ...base, outcome: 'failed', newItems: 0, items: [], error, nextCheckAt };
       }
       const newItems = await this.store.see(feed.id, parsed.items, 'pending', at);
+      // Only after a full answer: a 304 says nothing about which items the feed still shows.
+      if (fetched.status !== 304) {
+        const { ms, perFeed } = this.opts.itemRetention ?? { ms: ITEM_RETENTION_MS, perFeed: ITEMS_KEPT_PER_FEED };
+        const pruned = await this.store.prune(feed.id, { before: at - ms, current: at, keep: perFeed });
+        if (pruned) this.opts.logger?.debug({ feedId: feed.id, pruned }, 'feed items no longer in the feed forgotten');
+      }
       // Items that failed at an earlier poll are tried again even when the feed itself is unchanged.
       const items = await this.addPending(feed, parsed.items, ITEMS_PER_CHECK);
       const added = items.filter((i) => i.status === 'added').length;

@@ -182,14 +182,21 @@ export class FeedStore {
 
   /**
    * Records the items a check saw; those never seen before go in as `status`
-   * (pending: to be added; old: there when the feed was followed, never added).
-   * Returns how many were new.
+   * (pending: to be added; old: there when the feed was followed, never added),
+   * and every one is stamped as seen now. Returns how many were new.
    */
   async see(feedId: number, items: readonly FeedItem[], status: 'pending' | 'old', at: number): Promise<number> {
     let fresh = 0;
     // In slices: one statement per item would be a round trip each in PostgreSQL.
     for (let i = 0; i < items.length; i += 200) {
-      const rows = items.slice(i, i + 200).map((item) => ({
+      const slice = items.slice(i, i + 200);
+      await this.db
+        .updateTable('feed_items')
+        .set({ last_seen_at: at })
+        .where('feed_id', '=', feedId)
+        .where('item_key', 'in', slice.map((item) => item.key))
+        .execute();
+      const rows = slice.map((item) => ({
         feed_id: feedId,
         item_key: item.key,
         link: item.link ?? null,
@@ -199,6 +206,7 @@ export class FeedStore {
         slug: null,
         error: null,
         seen_at: at,
+        last_seen_at: at,
       }));
       const r = await this.db
         .insertInto('feed_items')
@@ -208,6 +216,37 @@ export class FeedStore {
       fresh += Number(r.numInsertedOrUpdatedRows ?? 0n);
     }
     return fresh;
+  }
+
+  /**
+   * Forgets items the feed stopped showing: those last seen before `before`,
+   * then, past `keep` records, the longest gone. Never an item still waiting to
+   * be added, nor one the feed showed at its last check (last seen at or after
+   * `current`): forgetting those would make them new again at the next check.
+   * Returns how many records went.
+   */
+  async prune(feedId: number, o: { before: number; current: number; keep: number }): Promise<number> {
+    const gone = this.db.selectFrom('feed_items').where('feed_id', '=', feedId).where('status', '!=', 'pending').where('last_seen_at', '<', o.current);
+    const aged = await this.db
+      .deleteFrom('feed_items')
+      .where('feed_id', '=', feedId)
+      .where('status', '!=', 'pending')
+      .where('last_seen_at', '<', Math.min(o.before, o.current))
+      .executeTakeFirst();
+    let removed = Number(aged.numDeletedRows);
+    const excess = (await this.itemCount(feedId)) - o.keep;
+    if (excess > 0) {
+      const oldest = gone.select('item_key').orderBy('last_seen_at').orderBy('seen_at').orderBy('item_key').limit(excess);
+      const r = await this.db.deleteFrom('feed_items').where('feed_id', '=', feedId).where('item_key', 'in', oldest).executeTakeFirst();
+      removed += Number(r.numDeletedRows);
+    }
+    return removed;
+  }
+
+  /** How many item records a feed holds (for tests and the operator). */
+  async itemCount(feedId: number): Promise<number> {
+    const row = await this.db.selectFrom('feed_items').select((eb) => eb.fn.countAll().as('n')).where('feed_id', '=', feedId).executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   /** Items still to be added (new, or failed fewer than the allowed times), oldest first. */

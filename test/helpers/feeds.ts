@@ -15,6 +15,8 @@ export interface NewsSite extends TestSite {
   base: string;
   /** Publishes an article: it appears in every feed from the next request on. */
   publish(article: Article): void;
+  /** Takes an article out of every feed (its page stays), as a feed drops its older items. */
+  unpublish(id: string): void;
   /** Requests by path, e.g. count('/articles/a1.html'). */
   count(path: string): number;
   /** How /status.xml answers: 500, 503 with Retry-After… */
@@ -144,6 +146,11 @@ ${newest().map((a) => `<entry><title>${escape(a.title)}</title><id>urn:caspian:$
     base,
     publish(a: Article) {
       articles.push(a);
+      changedAt += 60_000;
+    },
+    unpublish(id: string) {
+      const at = articles.findIndex((a) => a.id === id);
+      if (at >= 0) articles.splice(at, 1);
       changedAt += 60_000;
     },
     count: (path: string) => counts.get(path) ?? 0,

@@ -2,7 +2,8 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
-import { FeedService, MAX_BACKOFF_MS } from '../../src/feeds/service.js';
+import { MIGRATIONS } from '../../src/db/migrations.js';
+import { FeedService, ITEM_RETENTION_MS, MAX_BACKOFF_MS } from '../../src/feeds/service.js';
 import { FeedStore } from '../../src/feeds/store.js';
 import type { IngestSettings } from '../../src/ingest/service.js';
 import { Library } from '../../src/library.js';
@@ -154,6 +155,75 @@ describe.each(BACKENDS)('following feeds (%s)', (kind) => {
       ['Steppe Desk', 1],
     ]);
     expect(listed.find((f) => f.title === 'Steppe Desk')!.lastNewAt).toBeDefined();
+  });
+
+  it('GIVEN a database from before migration 5 THEN each item record is taken as last seen when it was first seen', async () => {
+    const target = await emptyDatabase(kind, path.join(dir, 'older'));
+    const older = await openDatabase(target, { migrations: MIGRATIONS.filter((m) => m.version < 5) });
+    const feed = await new FeedStore(older).add({ guildId: A, url: 'https://feeds.example/a.xml', title: 'A', tags: [], addedBy: 'seed', at: 1000, nextCheckAt: 2000 });
+    await older.db.insertInto('feed_items').values({ feed_id: feed.id, item_key: 'k1', link: null, title: null, published: null, status: 'added', slug: 'k1', error: null, seen_at: 1234 } as never).execute();
+    await older.close();
+    const current = await openDatabase(target);
+    try {
+      expect(await current.db.selectFrom('feed_items').select(['item_key', 'seen_at', 'last_seen_at']).execute()).toEqual([{ item_key: 'k1', seen_at: 1234, last_seen_at: 1234 }]);
+    } finally {
+      await current.close();
+    }
+  });
+
+  it('GIVEN items a feed stopped showing THEN their records stay 90 days (a 304 prunes nothing), then go, at most the per-feed cap are kept, a returning article is not added twice, and removing the feed removes its records', async () => {
+    const own = await startNewsSite('pruning.test');
+    try {
+      const svc = new FeedService({
+        store: w.feeds.store,
+        ingestFor: async (guildId) => (await w.libraries.server(guildId!)).ingest,
+        fetch: { maxBytes: 10 * 1024 * 1024, ...guarded(), allowPrivateUrls: false },
+        settings: { pollMinutes: POLL_MINUTES, perServer: 3 },
+        now: () => w.clock.now,
+        itemRetention: { ms: ITEM_RETENTION_MS, perFeed: 4 },
+      });
+      const keys = async (id: number) => (await w.database.db.selectFrom('feed_items').select('item_key').where('feed_id', '=', id).orderBy('item_key').execute()).map((r) => r.item_key.replace('steppe-', ''));
+      const poll = async (after = POLL_MINUTES * MINUTE) => {
+        w.clock.now += after;
+        return svc.pollDue();
+      };
+      own.publish(article('p1', 'Barley quotas in Atyrau', 'barley quotas', 20));
+      own.publish(article('p2', 'Melon exports from Khiva', 'melon exports', 21));
+      const { feed } = await svc.follow(A, `${own.base}/rss.xml`, { addedBy: adder });
+      own.publish(article('p3', 'Copper tolls at Termez', 'copper tolls', 22));
+      expect((await poll())[0]!.items.map((i) => i.status)).toEqual(['added']);
+      const documents = (await w.libraries.server(A)).library().docs.length;
+
+      // Gone from the feed, but not for long: kept.
+      own.unpublish('p1');
+      own.unpublish('p3');
+      expect((await poll())[0]!.outcome).toBe('checked');
+      expect(await keys(feed.id)).toEqual(['p1', 'p2', 'p3']);
+      // Ninety days on, the feed unchanged: a 304 says nothing about what it shows, so nothing goes.
+      expect((await poll(ITEM_RETENTION_MS))[0]!.outcome).toBe('not-modified');
+      expect(await keys(feed.id)).toEqual(['p1', 'p2', 'p3']);
+      // The next full answer forgets what has been gone for ninety days; what it shows stays.
+      own.publish(article('p4', 'Salt levies in Aralsk', 'salt levies', 23));
+      expect((await poll())[0]!.items.map((i) => [i.status, i.slug])).toEqual([['added', 'salt-levies-in-aralsk']]);
+      expect(await keys(feed.id)).toEqual(['p2', 'p4']);
+
+      // A forgotten article that comes back is seen as new, and the library's duplicate check keeps it out.
+      own.publish(article('p3', 'Copper tolls at Termez', 'copper tolls', 22));
+      expect((await poll())[0]!.items.map((i) => [i.status, i.slug])).toEqual([['duplicate', 'copper-tolls-at-termez']]);
+      expect((await w.libraries.server(A)).library().docs.length).toBe(documents + 1);
+
+      // Past the cap (4 here), the items gone longest go first; what the feed shows is never pruned.
+      for (const id of ['p2', 'p3', 'p4']) own.unpublish(id);
+      own.publish(article('p5', 'Wool prices in Osh', 'wool prices', 24));
+      own.publish(article('p6', 'Cotton credits in Fergana', 'cotton credits', 25));
+      await poll();
+      expect(await keys(feed.id)).toEqual(['p3', 'p4', 'p5', 'p6']);
+
+      await svc.unfollow(A, feed.id);
+      expect(await w.feeds.store.itemCount(feed.id)).toBe(0);
+    } finally {
+      await own.close();
+    }
   });
 });
 
