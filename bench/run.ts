@@ -4,9 +4,10 @@
  * cold build in a worker, ready-from-persisted, memory, event-loop delay under
  * concurrent queries, new-document latency, summary ROUGE vs Lead-3, topics,
  * the long-line worst case (bench/long-lines.ts) and the daily brief at full
- * size (bench/digest.ts).
+ * size (bench/digest.ts), and interactions per second for one bot process
+ * against two shard processes (bench/shards.ts).
  *
- *   npm run bench [-- --corpus PATH] [--json FILE] [--quick] [--seed N] [--queries N] [--eval FILE]
+ *   npm run bench [-- --corpus PATH] [--json FILE] [--quick] [--seed N] [--queries N] [--eval FILE] [--skip-load] [--skip-shards]
  *
  * The corpus is a folder of .txt files, title on line 1 (default: the White
  * House Briefing Room corpus next to the repository). Nothing is written
@@ -28,6 +29,7 @@ import { formatLoadReport, runLoadBench, type LoadReport } from './load.js';
 import { formatLongLinesReport, runLongLinesBench } from './long-lines.js';
 import { formatTeamsReport, runTeamsBench, teamsTargets } from './teams.js';
 import { formatDigestReport, runDigestBench } from './digest.js';
+import { formatShardsReport, runShardsBench, type ShardsReport } from './shards.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     eval: { type: 'string' },
     'fuse-budget': { type: 'string' },
     'skip-load': { type: 'boolean' },
+    'skip-shards': { type: 'boolean' },
   },
 });
 const quick = Boolean(args.quick);
@@ -257,6 +260,15 @@ if (!args['skip-load']) {
 }
 log();
 
+// ---------------------------------------------------------------- shard processes (issue 15)
+let shards: ShardsReport | undefined;
+if (!args['skip-shards']) {
+  log(`Shards: interactions per second, one bot process (both shards) against two shard processes (SHARD_IDS=0 and 1), real src/main.ts processes through the fake Discord, one PostgreSQL (bench/shards.ts):`);
+  shards = await runShardsBench({ corpus: corpusDir, ...(quick ? { documents: 200, interactions: 500 } : {}) });
+  log(formatShardsReport(shards));
+  log();
+}
+
 // ---------------------------------------------------------------- targets
 const full = rows.find((r) => r.target === 'full')!.dossier;
 const checks: [string, boolean, string][] = [
@@ -294,12 +306,13 @@ const checks: [string, boolean, string][] = [
         ['teams load: no ack later than 3 s', teamsLoad.lateAcks === 0, `${teamsLoad.lateAcks} late`],
       ] as [string, boolean, string][])
     : []),
+  ...(shards ? ([['shards: zero failed interactions', [...shards.one, ...shards.two].every((r) => r.failed === 0), String([...shards.one, ...shards.two].reduce((n, r) => n + r.failed, 0))]] as [string, boolean, string][]) : []),
 ];
 log('Targets (full corpus):');
 for (const [name, ok, value] of checks) log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
 
 if (args.json) {
-  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, questions: questionRecall, cold, serve, rouge, longLines, digest, load, teams, teamsLoad, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
+  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, questions: questionRecall, cold, serve, rouge, longLines, digest, load, teams, teamsLoad, shards, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
   await writeFile(path.resolve(args.json), `${JSON.stringify(out, null, 2)}\n`);
   log(`\nfigures written to ${path.resolve(args.json)}`);
 }
