@@ -153,7 +153,7 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
 
   const rand = seededRandom(seed + 1);
   const userIds = Array.from({ length: users }, (_, i) => fake.addUser(undefined, `analyst${i}`));
-  const queries = generateQueries(library.points, Math.ceil(interactions * 0.4) + 10, seed);
+  const queries = generateQueries(library.points.toArray(), Math.ceil(interactions * 0.4) + 10, seed);
   const sentences = library.points.filter((p) => p.kind === 'sentence');
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const kindOf = () => {

@@ -76,7 +76,7 @@ const gc = runInNewContext('gc') as () => void;
 gc();
 const mem = process.memoryUsage();
 
-const queries = generateQueries(library.points, Number(windowsArg), Number(seedArg));
+const queries = generateQueries(library.points.toArray(), Number(windowsArg), Number(seedArg));
 
 // Autocomplete: every keystroke of every query (from the third character), as Discord sends them.
 const typed: string[] = [];

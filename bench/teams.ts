@@ -123,7 +123,7 @@ export async function runTeamsBench(options: TeamsOptions = {}): Promise<TeamsRe
     await writeServerFolders(dataDir, guildIds, corpusDocs, perServer, seed);
     const settings = { dataDir, maxBytes: 10 * 1024 * 1024, allowPrivateUrls: false };
     const rand = seededRandom(seed + 1);
-    const sharedQueries = generateQueries(shared.points, 300, seed).map((q) => q.text);
+    const sharedQueries = generateQueries(shared.points.toArray(), 300, seed).map((q) => q.text);
 
     const { rssPerServerMb, estimatePerServerMb } = await perServerMemory(shared, settings, guildIds.slice(0, Math.min(50, servers)));
     gc();

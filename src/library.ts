@@ -6,6 +6,8 @@ import { UserError } from './errors.js';
 import type { Logger } from './log.js';
 import { recordSearch } from './observability/metrics.js';
 import { code, escapeMarkdown } from './replies/markdown.js';
+import { Overlay, type Readable } from './store/overlay.js';
+import { PointList } from './store/point-list.js';
 import { InMemoryPointStore } from './store/point-store.js';
 import type { PointStore, SearchResult } from './store/types.js';
 import { summarize } from './summary/index.js';
@@ -23,14 +25,16 @@ export interface Quote {
 
 /** Parts built elsewhere (a persisted snapshot, a worker thread, an incremental change) so the constructor need not build them. */
 export interface LibraryParts {
-  /** The live points, each with `store.allPoints[p.id] === p`. */
-  points: Point[];
+  /** The live points, each with `store.allPoints.at(p.id) === p`. */
+  points: readonly Point[] | PointList;
   store: InMemoryPointStore;
   topics: Topic[];
   /** Shared with the library this one derives from, so topics built later reach both (see adoptTopics). */
   topicsHolder?: TopicsHolder;
   /** Points and sentences grouped by document slug, when built already (in slices, by a snapshot loader). */
-  byDoc?: { points: Map<string, Point[]>; sentences: Map<string, Point[]> };
+  byDoc?: ByDocument;
+  /** Documents by slug, when they extend a base library's (see with). */
+  bySlug?: Overlay<string, Doc>;
   /** Precomputed summaries, keyed as the summary cache is (`slug:sentences`, empty slug for the whole library). */
   summaries?: Iterable<[string, Point[]]>;
 }
@@ -59,14 +63,15 @@ const LIBRARY_SUMMARY_SCAN = 20_000;
  * library atomically and no one ever sees a half-built index.
  */
 export class Library {
-  readonly points: Point[];
+  /** The live points (a list that reads its base library's points in place when derived by additions). */
+  readonly points: PointList;
   readonly store: PointStore & { vocabulary: InMemoryPointStore['vocabulary'] };
   private readonly memory: InMemoryPointStore;
   private readonly topicsHolder: TopicsHolder;
-  private readonly bySlug = new Map<string, Doc>();
+  private readonly bySlug: Overlay<string, Doc>;
   /** Every point of each document (a citation is found within its document: no library-wide map to build). */
-  private readonly pointsByDoc: Map<string, Point[]>;
-  private readonly sentencesByDoc: Map<string, Point[]>;
+  private readonly pointsByDoc: Lookup<Point[]>;
+  private readonly sentencesByDoc: Lookup<Point[]>;
   private readonly summaryCache = new Map<string, Point[]>();
 
   constructor(
@@ -74,14 +79,15 @@ export class Library {
     readonly curated?: Record<string, string[]>,
     parts?: LibraryParts,
   ) {
-    for (const doc of docs) this.bySlug.set(doc.slug, doc);
-    this.points = parts?.points ?? pointsOf(docs);
+    this.bySlug = parts?.bySlug ?? new Overlay();
+    if (!parts?.bySlug) for (const doc of docs) this.bySlug.set(doc.slug, doc);
+    this.points = PointList.of(parts?.points ?? pointsOf(docs));
     const byDoc = parts?.byDoc ?? groupByDocument(this.points);
     this.pointsByDoc = byDoc.points;
     this.sentencesByDoc = byDoc.sentences;
     this.memory = parts?.store ?? new InMemoryPointStore(this.points);
     this.store = this.memory;
-    this.topicsHolder = parts?.topicsHolder ?? { topics: parts?.topics ?? buildTopics({ docs: [...docs], points: this.points, curated }) };
+    this.topicsHolder = parts?.topicsHolder ?? { topics: parts?.topics ?? buildTopics({ docs: [...docs], points: this.points.toArray(), curated }) };
     for (const [key, value] of parts?.summaries ?? []) this.summaryCache.set(key, value);
   }
 
@@ -142,8 +148,14 @@ export class Library {
     // and extend the per-document maps rather than regroup every point (a server's view of a large shared
     // library is built this way, once per server).
     const additionsOnly = gone.size === 0 && this.points.length === offset;
-    const points = gone.size > 0 ? store.livePoints() : additionsOnly ? (store.allPoints as Point[]) : this.points.concat(added);
-    const byDoc = additionsOnly ? groupByDocument(added, { points: new Map(this.pointsByDoc), sentences: new Map(this.sentencesByDoc) }) : undefined;
+    const points = gone.size > 0 ? store.livePoints() : additionsOnly ? store.allPoints : this.points.concat(added);
+    // Additions read through to this library's maps rather than copy them (see Overlay).
+    const byDoc = gone.size === 0 ? groupByDocument(added, { points: new Overlay(this.pointsByDoc), sentences: new Overlay(this.sentencesByDoc) }) : undefined;
+    let bySlug: Overlay<string, Doc> | undefined;
+    if (gone.size === 0) {
+      bySlug = new Overlay(this.bySlug);
+      for (const doc of changes.add ?? []) bySlug.set(doc.slug, doc);
+    }
     // Topics keep their names until the next full build; removed documents leave them now and
     // added sentences join the topics whose keywords they mention.
     const kept = gone.size === 0 ? this.topics : withoutDocuments(this.topics, gone);
@@ -156,7 +168,7 @@ export class Library {
     // outnumber the live ones (a library that churns), the index is built again over the live points alone.
     const dead = store.allPoints.length - points.length;
     if (gone.size > 0 && !this.topicsPending && dead > Math.max(points.length, COMPACT_FROM)) return compacted(docs, curated, topics, summaries);
-    return new Library(docs, curated, { points, store, topics, topicsHolder, summaries, byDoc });
+    return new Library(docs, curated, { points, store, topics, topicsHolder, summaries, byDoc, bySlug });
   }
 
   doc(slug: string): Doc | undefined {
@@ -218,6 +230,11 @@ export class Library {
       before: n && first > 0 ? sentences.slice(Math.max(0, first - n), first) : [],
       after: n && last >= 0 ? sentences.slice(last + 1, last + 1 + n) : [],
     };
+  }
+
+  /** A document's points in order (none for a slug this library does not have). */
+  pointsIn(slug: string): readonly Point[] {
+    return this.pointsByDoc.get(slug.trim().toLowerCase()) ?? [];
   }
 
   private byCitation(citation: string, slug: string): Point | undefined {
@@ -314,11 +331,18 @@ function withoutDocuments(topics: readonly Topic[], gone: ReadonlySet<string>): 
     .filter((t) => t.points.length > 0);
 }
 
+/** Looked up by document slug: a Map, or an Overlay over a base library's. */
+interface Lookup<V> extends Readable<string, V> {
+  set(slug: string, value: V): unknown;
+}
+
+export interface ByDocument {
+  points: Lookup<Point[]>;
+  sentences: Lookup<Point[]>;
+}
+
 /** Each document's points and sentences; points come grouped by document, so each list is looked up once. */
-export function groupByDocument(
-  points: readonly Point[],
-  into: { points: Map<string, Point[]>; sentences: Map<string, Point[]> } = { points: new Map(), sentences: new Map() },
-): { points: Map<string, Point[]>; sentences: Map<string, Point[]> } {
+export function groupByDocument(points: Iterable<Point>, into: ByDocument = { points: new Map(), sentences: new Map() }): ByDocument {
   let doc = '';
   let all: Point[] = [];
   let sentences: Point[] = [];

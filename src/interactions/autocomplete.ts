@@ -88,7 +88,8 @@ export function citationChoices(library: Library, partial: string): Choice[] {
   }
   if (q.includes('#')) {
     const out: Choice[] = [];
-    for (const p of library.points) {
+    // A citation begins with its document's slug: look only there, not through every point of a large library.
+    for (const p of library.pointsIn(q.slice(0, q.indexOf('#')))) {
       if (p.citation.startsWith(q)) out.push(show(p.citation, p.text));
       if (out.length >= LIMITS.autocompleteChoices) break;
     }

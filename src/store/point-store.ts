@@ -5,6 +5,7 @@ import { questionRoles } from '../text/question.js';
 import { MAX_SENTENCE_CHARS } from '../text/segment.js';
 import type { Point, Range, SearchHit, SearchOptions, Suggestion } from '../types.js';
 import { INFLECTION, quotableLength, wordMatch } from './fuzzy.js';
+import { PointList } from './point-list.js';
 import { SegmentedIndex } from './segmented.js';
 import type { PointStore, SearchResult } from './types.js';
 
@@ -20,7 +21,7 @@ export const FULL_SCAN_LIMIT = 500;
 const FULL_SCAN_CHARS = 50_000;
 
 /** Whether fuse.js may scan these points whole on every search: few enough, and short enough. */
-export function smallEnoughToScan(points: readonly Point[], limit = FULL_SCAN_LIMIT): boolean {
+export function smallEnoughToScan(points: Iterable<Point> & { readonly length: number }, limit = FULL_SCAN_LIMIT): boolean {
   if (points.length > limit) return false;
   let chars = 0;
   for (const p of points) chars += Math.min(p.text.length, PASSAGE_SCAN_CHARS);
@@ -94,14 +95,14 @@ export class InMemoryPointStore implements PointStore {
   /** Small libraries only: fuse.js over every passage. */
   private readonly fuse: Fuse<Record> | null = null;
 
-  constructor(
-    private readonly points: readonly Point[],
-    options: StoreOptions = {},
-  ) {
-    this.index = options.index ?? SegmentedIndex.build(points);
-    if (!options.index && smallEnoughToScan(points, options.fullScanLimit)) {
+  private readonly points: PointList;
+
+  constructor(points: readonly Point[] | PointList, options: StoreOptions = {}) {
+    this.points = PointList.of(points);
+    this.index = options.index ?? SegmentedIndex.build(this.points);
+    if (!options.index && smallEnoughToScan(this.points, options.fullScanLimit)) {
       this.fuse = new Fuse(
-        points.map((p) => ({ n: fold(scanned(p.text)), id: p.id })),
+        this.points.map((p) => ({ n: fold(scanned(p.text)), id: p.id })),
         FUSE_OPTIONS,
       );
     }
@@ -122,7 +123,7 @@ export class InMemoryPointStore implements PointStore {
   }
 
   /** Every point this store knows by id, removed ones included: `allPoints[p.id] === p`. */
-  get allPoints(): readonly Point[] {
+  get allPoints(): PointList {
     return this.points;
   }
 
@@ -154,7 +155,7 @@ export class InMemoryPointStore implements PointStore {
     if (!this.fuse) {
       const scored: SearchHit[] = index
         .search(qwords, options.document)
-        .map((s) => ({ point: this.points[s.id]!, score: s.score, coverage: s.coverage, highlights: [] }));
+        .map((s) => ({ point: this.points.at(s.id)!, score: s.score, coverage: s.coverage, highlights: [] }));
       scored.sort(compareHits);
       const memo = new Map<string, boolean>();
       hits = collapse(scored, (p) => index.paragraphIdOf(p.id), options.limit).map((h) => ({
@@ -164,7 +165,7 @@ export class InMemoryPointStore implements PointStore {
     } else {
       const scored: SearchHit[] = [];
       for (const r of this.fuse.search(folded)) {
-        const point = this.points[r.item.id]!;
+        const point = this.points.at(r.item.id)!;
         if (!inScope(point)) continue;
         const hit = scorePoint(point, qwords, 1 - (r.score ?? 1));
         if (hit) scored.push(hit);

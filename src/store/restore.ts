@@ -7,6 +7,7 @@ import { groupByDocument, Library } from '../library.js';
 import { pointsOf } from '../points.js';
 import type { Point } from '../types.js';
 import { pacer, type Pacer } from './pace.js';
+import { PointList } from './point-list.js';
 import { InMemoryPointStore } from './point-store.js';
 import { Segment } from './segment.js';
 import { SegmentedIndex } from './segmented.js';
@@ -35,7 +36,7 @@ export async function libraryFromContent(content: SnapshotContent): Promise<Libr
     const segment = new Segment(content.index.data);
     await tick();
     await segment.warm(pace);
-    const index = await SegmentedIndex.restore(points, [segment], content.index.docSlugs, pace);
+    const index = await SegmentedIndex.restore(PointList.of(points), [segment], content.index.docSlugs, pace);
     await pace.pause();
     store = new InMemoryPointStore(points, { index });
   } else {

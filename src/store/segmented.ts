@@ -3,6 +3,7 @@ import { Lexicon } from './lexicon.js';
 import { lowerBound, Segment } from './segment.js';
 import { quotableLength } from './fuzzy.js';
 import type { Pacer } from './pace.js';
+import { PointList } from './point-list.js';
 
 /** Sentences kept from the candidate stage for detailed scoring (each with its paragraph). */
 const CANDIDATES = 200;
@@ -197,7 +198,7 @@ export class SegmentedIndex {
 
   constructor(
     /** Every point ever indexed here, by id (removed documents' points stay, tombstoned). */
-    readonly points: readonly Point[],
+    readonly points: PointList,
     readonly segments: readonly Segment[],
     /** Document slug per ordinal; an ordinal is one version of a document. */
     readonly docSlugs: readonly string[],
@@ -212,7 +213,7 @@ export class SegmentedIndex {
   }
 
   /** An index over segments loaded from a snapshot, its layout computed a slice at a time so the event loop keeps turning. */
-  static async restore(points: readonly Point[], segments: readonly Segment[], docSlugs: readonly string[], pace: Pacer): Promise<SegmentedIndex> {
+  static async restore(points: PointList, segments: readonly Segment[], docSlugs: readonly string[], pace: Pacer): Promise<SegmentedIndex> {
     const steps = layOut(points.length, segments, new Set());
     let step = steps.next();
     while (!step.done) {
@@ -222,7 +223,8 @@ export class SegmentedIndex {
     return new SegmentedIndex(points, segments, docSlugs, new Set(), new Map(), step.value);
   }
 
-  static build(points: readonly Point[]): SegmentedIndex {
+  static build(list: readonly Point[] | PointList): SegmentedIndex {
+    const points = PointList.of(list);
     const slugs: string[] = [];
     const ordinals = new Map<string, number>();
     for (const p of points) {
@@ -231,7 +233,7 @@ export class SegmentedIndex {
         slugs.push(p.doc);
       }
     }
-    return new SegmentedIndex(points, [Segment.build(points, (slug) => ordinals.get(slug)!)], slugs, new Set());
+    return new SegmentedIndex(points, [Segment.build(points.toArray(), (slug) => ordinals.get(slug)!)], slugs, new Set());
   }
 
   /**
@@ -255,7 +257,7 @@ export class SegmentedIndex {
     }
     let segments = [...this.segments];
     if (added.length > 0) segments.push(Segment.build(added, (slug) => ordinals.get(slug)!));
-    const points = added.length > 0 ? this.points.concat(added) : this.points;
+    const points = this.points.concat(added);
     const merge = segments.length > 1 + MAX_DELTAS;
     if (merge) {
       // Merge the deltas, dropping removed documents' sentences for good.
@@ -268,10 +270,10 @@ export class SegmentedIndex {
           const d = sentenceDoc[s]!;
           if (removed.has(d)) continue;
           const para = sentencePara[s]!;
-          if (para !== lastPara && para !== sentenceIds[s]) deltaPoints.push(points[para]!);
+          if (para !== lastPara && para !== sentenceIds[s]) deltaPoints.push(points.at(para)!);
           lastPara = para;
-          deltaPoints.push(points[sentenceIds[s]!]!);
-          ords.set(points[sentenceIds[s]!]!.doc, d);
+          deltaPoints.push(points.at(sentenceIds[s]!)!);
+          ords.set(points.at(sentenceIds[s]!)!.doc, d);
         }
       }
       segments = [segments[0]!];
@@ -456,7 +458,7 @@ export class SegmentedIndex {
       const s = pool.s[i]!;
       const id = pool.id[i]!;
       const { tokStart } = this.segments[si]!.data;
-      const r = scoreTokens(perSeg[si]!, tokStart[s]!, Math.min(tokStart[s + 1]!, tokStart[s]! + SCORED_TOKENS), qwords, total, this.points[id]!.text.length, buf);
+      const r = scoreTokens(perSeg[si]!, tokStart[s]!, Math.min(tokStart[s + 1]!, tokStart[s]! + SCORED_TOKENS), qwords, total, this.points.at(id)!.text.length, buf);
       if (r) scored.push({ id, seg: si, ...r });
     }
     scored.sort(bySignal);
@@ -470,7 +472,7 @@ export class SegmentedIndex {
       done.add(para);
       const { tokStart } = this.segments[loc.seg]!.data;
       const from = tokStart[loc.first]!;
-      const r = scoreTokens(perSeg[loc.seg]!, from, Math.min(tokStart[loc.end]!, from + SCORED_TOKENS), qwords, total, this.points[para]!.text.length, buf);
+      const r = scoreTokens(perSeg[loc.seg]!, from, Math.min(tokStart[loc.end]!, from + SCORED_TOKENS), qwords, total, this.points.at(para)!.text.length, buf);
       if (r) out.push({ id: para, ...r });
     }
     return out;

@@ -55,10 +55,10 @@ export function storeTopics(topics: readonly Topic[]): StoredTopic[] {
 }
 
 /** Topics with their point ids resolved, a topic per step: the largest hold tens of thousands of points. */
-export async function restoreTopics(topics: readonly StoredTopic[], points: readonly Point[], pace: Pacer = pacer()): Promise<Topic[]> {
+export async function restoreTopics(topics: readonly StoredTopic[], points: { at(id: number): Point | undefined }, pace: Pacer = pacer()): Promise<Topic[]> {
   const out: Topic[] = [];
   const point = (id: number) => {
-    const p = points[id];
+    const p = points.at(id);
     // Checked even past the checksum: a topic must never hold a hole that makes /topic throw.
     if (p === undefined) throw new Error(`snapshot topic refers to point ${id}, which does not exist`);
     return p;

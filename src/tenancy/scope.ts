@@ -26,8 +26,12 @@ export interface LibraryScopes {
   scope(guildId: string | null): LibraryScope | Promise<LibraryScope>;
 }
 
-/** Rough bytes a server's view costs beyond the shared library, per point it spans (its point list; the shared index, layout and scratch are not copied). */
-const BYTES_PER_VIEW_POINT = 12;
+/**
+ * Rough bytes a server's view costs beyond the shared library, per document it
+ * spans (its document list and the index's slug list; the shared points,
+ * maps, index, layout and scratch are read in place, not copied).
+ */
+const BYTES_PER_VIEW_DOC = 24;
 /** Per character of the server's own text (the text, its points, its small index). */
 const BYTES_PER_OWN_CHAR = 8;
 
@@ -83,7 +87,7 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
     if (this.own.length === 0 || !this.view) return 0;
     let chars = 0;
     for (const d of this.own) for (const p of d.paragraphs) chars += p.text.length * 2;
-    return this.view.points.length * BYTES_PER_VIEW_POINT + chars * BYTES_PER_OWN_CHAR;
+    return this.view.docs.length * BYTES_PER_VIEW_DOC + chars * BYTES_PER_OWN_CHAR;
   }
 
   private derive(base: Library): void {
@@ -105,11 +109,14 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
         const remove = (changes.remove ?? []).filter((slug) => mine.has(slug));
         const add = (changes.add ?? []).map((d) => (d.guild === this.guildId ? d : { ...d, guild: this.guildId }));
         if (add.length === 0 && remove.length === 0) return current;
-        const next = current.with({ add, remove });
         const replaced = new Set([...remove, ...add.map((d) => d.slug)]);
+        const removes = this.own.some((d) => replaced.has(d.slug));
         this.own = [...this.own.filter((d) => !replaced.has(d.slug)), ...add];
-        this.view = next;
-        return next;
+        // An addition extends the view; a removal derives it again from the shared library, since
+        // removing from the view itself would copy the shared points into a list of live ones.
+        if (removes) this.derive(this.base!);
+        else this.view = current.with({ add });
+        return this.view!;
       };
       return work(this.library(), commit);
     };

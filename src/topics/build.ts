@@ -30,7 +30,7 @@ export { findTopic, rankTopicsForAutocomplete } from './find.js';
 
 export interface BuildTopicsInput {
   docs: Doc[];
-  points: Point[];
+  points: readonly Point[];
   /** Curated topics, name → keywords (from data/topics.json). */
   curated?: Record<string, string[]>;
 }

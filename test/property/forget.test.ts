@@ -32,7 +32,7 @@ const ops = fc.array(
 );
 
 const key = (p: Point) => `${p.citation}\u0000${p.text}`;
-const sorted = (points: readonly Point[]) => points.map(key).sort();
+const sorted = (points: Iterable<Point>) => [...points].map(key).sort();
 
 /** Runs the operations against the model (slug → document) and hands each step's expected documents to `check`. */
 function replay(sequence: Op[], step: (op: Op, docs: Map<string, Doc>, version: number) => void): void {

@@ -189,6 +189,43 @@ describe('a server’s answers equal a single library of shared + its documents'
   }
 });
 
+describe('a server’s view reads the shared library in place', () => {
+  it('GIVEN a segmented shared library and a server that adds and forgets in turn THEN its view never copies the shared points and answers as a rebuild', async () => {
+    for (let i = 0; i < 40; i++) await put(`shared/doc-${i}.md`, generated(6, i + 1, `Shared ${i}`));
+    const libraries = await librariesOver();
+    const shared = (await libraries.scope(null)).library();
+    const server = await libraries.server(A);
+    const rand = seededRandom(3);
+    const own = new Map<string, string>();
+    for (let step = 0; step < 12; step++) {
+      if (own.size > 0 && rand() < 0.4) {
+        const slug = [...own.keys()][Math.floor(rand() * own.size)]!;
+        await server.ingest.forget(slug);
+        own.delete(slug);
+      } else {
+        const text = generated(3, 500 + step, `Own ${step}`);
+        const r = await server.ingest.ingest({ ...(await attachment(`own-${step}.txt`, text)), title: `Own ${step}`, addedBy: { id: 'u', name: 'u' } });
+        own.set(r.doc.slug, text);
+      }
+      const view = server.library();
+      // The shared points sit beneath the server's own in one layer; they were not copied.
+      expect(view.points.depth).toBe(own.size ? 1 : 0);
+      for (const id of [0, 17, shared.points.length - 1]) expect(view.points.at(id)).toBe(shared.points.at(id));
+      const whole = new Library([...shared.docs, ...view.docs.filter((d) => d.guild)]);
+      expect([...view.points].map((p) => p.citation).sort()).toEqual([...whole.points].map((p) => p.citation).sort());
+      for (const query of ['zinc copper', 'Own', 'wheat lentil barley']) {
+        const answer = (lib: Library) => lib.search(query, { limit: 5 }).hits.map((h) => h.point.citation);
+        expect(answer(view), query).toEqual(answer(whole));
+      }
+      for (const slug of own.keys()) {
+        expect(view.doc(slug)?.guild).toBe(A);
+        expect(view.quote(`${slug}#p1.s1`).point.doc).toBe(slug);
+      }
+      expect(shared.docs.some((d) => d.guild)).toBe(false);
+    }
+  });
+});
+
 describe('files dropped by hand', () => {
   it('GIVEN a file dropped into a loaded server’s folder THEN that server sees it and no other library does; removed, it goes', async () => {
     const services = await startLibraryServices(await Library.load(dir), { dataDir: dir, maxBytes: 1024 * 1024, allowPrivateUrls: false }, { watch: true });
