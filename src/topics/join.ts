@@ -17,11 +17,25 @@ export function joinTopics(topics: readonly Topic[], added: readonly Point[]): T
       if (phrase) for (const s of index.members(phrase)) hits.add(s);
     }
     if (hits.size === 0) return topic;
-    const joined = [...hits].sort((a, b) => a - b).map((s) => index.sentences[s]!);
-    return {
-      ...topic,
-      points: [...topic.points, ...joined],
-      documents: [...new Set([...topic.documents, ...joined.map((p) => p.doc)])],
-    };
+    return withMembers(topic, [...hits].sort((a, b) => a - b).map((s) => index.sentences[s]!));
   });
+}
+
+/**
+ * The topic with `joined` as further members. Its lists are put together when
+ * read, not held: every server's view joins its few sentences to the shared
+ * library's large topics, and holding a copy of each joined topic's members
+ * per view cost more memory than the rest of the view.
+ */
+function withMembers(topic: Topic, joined: readonly Point[]): Topic {
+  const { points: _points, documents: _documents, ...rest } = topic;
+  return {
+    ...rest,
+    get points() {
+      return topic.points.concat(joined);
+    },
+    get documents() {
+      return [...new Set([...topic.documents, ...joined.map((p) => p.doc)])];
+    },
+  };
 }
