@@ -122,7 +122,7 @@ function centralPoints(library: Library, doc: Doc, used: Set<string>): Point[] {
   const want = summary.length - chosen.length;
   if (want > 0) {
     // Rare (a document repeating sentences already quoted): the spent ones are replaced from the rest, ranked the same way.
-    const rest = fresh(library.points.filter((p) => p.doc === doc.slug && p.kind === 'sentence' && !summary.includes(p)));
+    const rest = fresh(library.pointsIn(doc.slug).filter((p) => p.kind === 'sentence' && !summary.includes(p)));
     chosen = [...chosen, ...summarize(rest, { min: want, max: want, idf: (t) => library.store.vocabulary.idf(t) })];
   }
   for (const p of chosen) used.add(sentenceHash(p.text));
