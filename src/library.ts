@@ -35,6 +35,8 @@ export interface LibraryParts {
   byDoc?: ByDocument;
   /** Documents by slug, when they extend a base library's (see with). */
   bySlug?: Overlay<string, Doc>;
+  /** `docs` as the base library's list followed by the additions (see docParts). */
+  docParts?: readonly (readonly Doc[])[];
   /** Precomputed summaries, keyed as the summary cache is (`slug:sentences`, empty slug for the whole library). */
   summaries?: Iterable<[string, Point[]]>;
 }
@@ -73,12 +75,19 @@ export class Library {
   private readonly pointsByDoc: Lookup<Point[]>;
   private readonly sentencesByDoc: Lookup<Point[]>;
   private readonly summaryCache = new Map<string, Point[]>();
+  /**
+   * `docs` in parts: the base library's list, then each addition. Whatever is
+   * worked out per document list (autocomplete's folded names) is then worked
+   * out once for the shared library, not again for every server's view.
+   */
+  readonly docParts: readonly (readonly Doc[])[];
 
   constructor(
     readonly docs: readonly Doc[],
     readonly curated?: Record<string, string[]>,
     parts?: LibraryParts,
   ) {
+    this.docParts = parts?.docParts ?? [docs];
     this.bySlug = parts?.bySlug ?? new Overlay();
     if (!parts?.bySlug) for (const doc of docs) this.bySlug.set(doc.slug, doc);
     this.points = PointList.of(parts?.points ?? pointsOf(docs));
@@ -152,9 +161,12 @@ export class Library {
     // Additions read through to this library's maps rather than copy them (see Overlay).
     const byDoc = gone.size === 0 ? groupByDocument(added, { points: new Overlay(this.pointsByDoc), sentences: new Overlay(this.sentencesByDoc) }) : undefined;
     let bySlug: Overlay<string, Doc> | undefined;
+    let docParts: (readonly Doc[])[] | undefined;
     if (gone.size === 0) {
       bySlug = new Overlay(this.bySlug);
       for (const doc of changes.add ?? []) bySlug.set(doc.slug, doc);
+      // `docs` is then this library's list followed by the additions; parts stay few.
+      docParts = this.docParts.length < MAX_DOC_PARTS ? [...this.docParts, changes.add ?? []] : [docs];
     }
     // Topics keep their names until the next full build; removed documents leave them now and
     // added sentences join the topics whose keywords they mention.
@@ -168,7 +180,7 @@ export class Library {
     // outnumber the live ones (a library that churns), the index is built again over the live points alone.
     const dead = store.allPoints.length - points.length;
     if (gone.size > 0 && !this.topicsPending && dead > Math.max(points.length, COMPACT_FROM)) return compacted(docs, curated, topics, summaries);
-    return new Library(docs, curated, { points, store, topics, topicsHolder, summaries, byDoc, bySlug });
+    return new Library(docs, curated, { points, store, topics, topicsHolder, summaries, byDoc, bySlug, docParts });
   }
 
   doc(slug: string): Doc | undefined {
@@ -303,6 +315,9 @@ export class Library {
     }));
   }
 }
+
+/** Parts of a document list before it is taken as one (each part is a list autocomplete scans). */
+const MAX_DOC_PARTS = 4;
 
 /** Tombstoned points below this many are left alone: rebuilding would cost more than they do. */
 const COMPACT_FROM = 2_000;

@@ -10,24 +10,33 @@ import type { Choice } from './command.js';
  * prefix, then substring; sensible choices on empty input; never more than
  * Discord accepts.
  */
-export function rankByName<T>(
-  items: readonly T[],
-  partial: string,
-  keys: (item: T) => string[],
-): T[] {
+export function rankByName<T>(items: readonly T[], partial: string, keys: (item: T) => string[]): T[] {
+  return rankByNameIn([items], partial, keys);
+}
+
+/**
+ * The same over a list given in parts (a server's view: the shared documents,
+ * then its own), so each part's folded names are computed once and shared by
+ * every list it is part of.
+ */
+export function rankByNameIn<T>(parts: readonly (readonly T[])[], partial: string, keys: (item: T) => string[]): T[] {
   const q = fold(partial.trim());
-  if (!q) return items.slice(0, LIMITS.autocompleteChoices);
-  const names = foldedNames(items, keys);
-  const scored: { rank: number; i: number }[] = [];
-  for (let i = 0; i < items.length; i++) {
-    let rank = Infinity;
-    for (const key of names[i]!) rank = Math.min(rank, rankOf(key, q));
-    if (rank < Infinity) scored.push({ rank, i });
+  if (!q) return parts.flat().slice(0, LIMITS.autocompleteChoices);
+  const scored: { rank: number; i: number; item: T }[] = [];
+  let offset = 0;
+  for (const items of parts) {
+    const names = foldedNames(items, keys);
+    for (let i = 0; i < items.length; i++) {
+      let rank = Infinity;
+      for (const key of names[i]!) rank = Math.min(rank, rankOf(key, q));
+      if (rank < Infinity) scored.push({ rank, i: offset + i, item: items[i]! });
+    }
+    offset += items.length;
   }
   return scored
     .sort((a, b) => a.rank - b.rank || a.i - b.i)
     .slice(0, LIMITS.autocompleteChoices)
-    .map((s) => items[s.i]!);
+    .map((s) => s.item);
 }
 
 /** 0 exact, 1 prefix, 2 a word's prefix, 3 substring, Infinity no match; `key` and `q` folded. */
@@ -69,7 +78,7 @@ export function choice(name: string, value: string | number): Choice {
 const documentNames = (d: Doc) => [d.slug, d.meta.title];
 
 export function documentChoices(library: Library, partial: string, only?: (doc: Doc) => boolean): Choice[] {
-  return rankByName(only ? library.docs.filter(only) : library.docs, partial, documentNames).map((d) =>
+  return rankByNameIn(only ? [library.docs.filter(only)] : library.docParts, partial, documentNames).map((d) =>
     choice(`${d.meta.title} (${d.slug})`, d.slug),
   );
 }

@@ -7,6 +7,7 @@ import { startLibraryServices } from '../../src/ingest/index.js';
 import { LibraryManager } from '../../src/ingest/manager.js';
 import { Library } from '../../src/library.js';
 import { seededRandom } from '../../src/random.js';
+import { documentChoices } from '../../src/interactions/autocomplete.js';
 import { FULL_SCAN_LIMIT } from '../../src/store/point-store.js';
 import { Libraries } from '../../src/tenancy/libraries.js';
 import { settleLegacyIngested } from '../../src/tenancy/legacy.js';
@@ -216,6 +217,10 @@ describe('a server’s view reads the shared library in place', () => {
       for (const query of ['zinc copper', 'Own', 'wheat lentil barley']) {
         const answer = (lib: Library) => lib.search(query, { limit: 5 }).hits.map((h) => h.point.citation);
         expect(answer(view), query).toEqual(answer(whole));
+      }
+      for (const typed of ['', 'own', 'shared 1', 'doc-3', 'Own 1']) {
+        const names = (lib: Library) => documentChoices(lib, typed).map((c) => c.value);
+        expect(names(view), typed).toEqual(names(whole));
       }
       for (const slug of own.keys()) {
         expect(view.doc(slug)?.guild).toBe(A);
