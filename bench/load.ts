@@ -183,8 +183,9 @@ export async function runLoadBench(options: LoadOptions = {}): Promise<LoadRepor
       : kind === 'summary' ? { document: pick(library.docs).slug }
       : {};
     const res = await fake.sendCommand(kind, options, ctx);
-    const content = res.final()?.content ?? '';
-    if (!content) throw new Error(`/${kind}: no visible answer`);
+    // A miss is private: after a public defer the bot deletes the placeholder and follows up privately.
+    const content = res.final()?.content || res.followups().at(-1)?.content || '';
+    if (!content) throw new Error(`/${kind} ${JSON.stringify(options)}: no visible answer (${JSON.stringify(res.final() ?? 'nothing').slice(0, 300)})`);
     if (content === GENERIC_ERROR) throw new Error(`/${kind}: answered with the generic error`);
     return res.ackMs;
   }
