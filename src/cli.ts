@@ -97,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
   const definition = commands.get(command)?.data;
   if (definition) checkDeclaredLimits(definition, values);
   // With DATABASE_URL the database holds the documents: this folder is brought in step first, and an ingest is recorded there.
-  const mirror = config.database.kind === 'postgres' ? await openDocumentMirror(config.database, config.dataDir, logger) : undefined;
+  const mirror = config.database.kind === 'postgres' ? await openDocumentMirror(config.database, config.dataDir, logger, config.ingest.maxBytes) : undefined;
   try {
     return await run({ command, rest, arg, flags, values, commands, definition }, config, logger, mirror);
   } finally {

@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     let mirror: DocumentMirror | undefined;
     if (config.database.kind === 'postgres') {
       try {
-        mirror = await openDocumentMirror(config.database, config.dataDir, logger);
+        mirror = await openDocumentMirror(config.database, config.dataDir, logger, config.ingest.maxBytes);
       } catch (err) {
         if (err instanceof DatabaseError) fail(err.message);
         throw err;
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   // brought in step before the library loads, then kept in step as other processes change it (below).
   let mirror: DocumentMirror | undefined;
   if (db!.kind === 'postgres') {
-    mirror = new DocumentMirror(db!, config.dataDir, manifestFile(config.dataDir), logger);
+    mirror = new DocumentMirror(db!, config.dataDir, manifestFile(config.dataDir), logger, config.ingest.maxBytes);
     try {
       await mirror.reconcile();
     } catch (err) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type Database, type DatabaseTarget, type Subscription } from '../db/index.js';
@@ -74,6 +74,8 @@ export class DocumentMirror implements DocumentRecorder {
     private readonly dataDir: string,
     private readonly manifestFile: string,
     private readonly logger?: Logger,
+    /** INGEST_MAX_BYTES: a larger file in this folder is never imported (the loader skips it too), nor overwritten. */
+    private readonly maxBytes = Infinity,
   ) {}
 
   /** The last change applied to this machine's folder. */
@@ -82,16 +84,23 @@ export class DocumentMirror implements DocumentRecorder {
   }
 
   /** Reconciles the folder with the database; call before the library is loaded. */
-  async reconcile(): Promise<{ imported: number; written: number; removedHere: number; removedThere: number }> {
+  async reconcile(): Promise<{ imported: number; written: number; removedHere: number; removedThere: number; oversized: number }> {
     await this.readManifest();
     const db = this.database.db;
-    const counts = { imported: 0, written: 0, removedHere: 0, removedThere: 0 };
+    const counts = { imported: 0, written: 0, removedHere: 0, removedThere: 0, oversized: 0 };
     const stored = new Map((await db.selectFrom('documents').select(['path', 'hash']).execute()).map((r) => [r.path, r.hash]));
-    const local = new Map<string, { raw: string; hash: string }>();
+    // Hashes only: a large folder is not held in memory, and a file is read again only to be imported.
+    const local = new Map<string, { hash: string }>();
+    const oversized = new Set<string>();
     for (const rel of await listDocumentFiles(this.dataDir)) {
-      const raw = await readFile(path.join(this.dataDir, ...rel.split('/')), 'utf8');
-      local.set(rel, { raw, hash: sha256(raw) });
+      const file = path.join(this.dataDir, ...rel.split('/'));
+      if ((await stat(file)).size > this.maxBytes) {
+        oversized.add(rel);
+        continue;
+      }
+      local.set(rel, { hash: sha256(await readFile(file, 'utf8')) });
     }
+    counts.oversized = oversized.size;
     // Taken before the changes are read, so nothing that lands meanwhile is skipped later.
     this.lastSeen = await this.latestChange();
 
@@ -115,12 +124,12 @@ export class DocumentMirror implements DocumentRecorder {
         await removeFileDurably(path.join(this.dataDir, ...rel.split('/')));
         counts.removedHere++;
       } else {
-        await this.put({ path: rel, raw: file.raw });
+        await this.put({ path: rel, raw: await readFile(path.join(this.dataDir, ...rel.split('/')), 'utf8') });
         counts.imported++;
       }
     }
     for (const [rel, hash] of stored) {
-      if (local.has(rel) || !this.writable(rel)) continue;
+      if (local.has(rel) || oversized.has(rel) || !this.writable(rel)) continue;
       if (this.manifest.get(rel) === hash) {
         // Agreed on before, gone from this folder since: deleted here by hand.
         await this.remove({ path: rel });
@@ -304,9 +313,9 @@ export class DocumentMirror implements DocumentRecorder {
  * For one-shot tools (the CLI, the local console): a database connection of
  * its own and this folder reconciled with it; `close()` closes both.
  */
-export async function openDocumentMirror(target: DatabaseTarget, dataDir: string, logger?: Logger): Promise<DocumentMirror> {
+export async function openDocumentMirror(target: DatabaseTarget, dataDir: string, logger?: Logger, maxBytes?: number): Promise<DocumentMirror> {
   const db = await openDatabase(target);
-  const mirror = new DocumentMirror(db, dataDir, manifestFile(dataDir), logger);
+  const mirror = new DocumentMirror(db, dataDir, manifestFile(dataDir), logger, maxBytes);
   const close = mirror.close.bind(mirror);
   mirror.close = async () => {
     await close();

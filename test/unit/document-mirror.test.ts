@@ -72,10 +72,29 @@ describe('documents in PostgreSQL, with each machine’s DATA_DIR a copy', () =>
     expect((await a.mirror.reconcile()).imported).toBe(1);
     const b = await machine(target, { empty: true });
     for (const rel of ['hand-note.md', ...(await Library.load(a.dataDir)).docs.map((d) => d.path)]) expect(await read(b, rel)).toBe(await read(a, rel));
-    expect(await a.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0 });
-    expect(await b.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0 });
+    expect(await a.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0, oversized: 0 });
+    expect(await b.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0, oversized: 0 });
     // Same libraries on both machines.
     expect((await Library.load(b.dataDir)).docs.map((d) => d.slug)).toEqual((await Library.load(a.dataDir)).docs.map((d) => d.slug));
+  });
+
+  it('GIVEN a file over INGEST_MAX_BYTES in a folder THEN it is not imported, and a copy of the same path from elsewhere does not overwrite it', async () => {
+    const target: DatabaseTarget = { kind: 'postgres', url: await freshDatabase() };
+    const a = await machine(target, { empty: true });
+    await a.mirror.put({ path: 'report.md', raw: '# Report\n\nThe short version, from another machine.\n' });
+    const dataDir = await tempDataDir();
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    const huge = `# Report\n\n${'The long version goes on. '.repeat(4_000)}\n`;
+    await writeFile(path.join(dataDir, 'report.md'), huge);
+    await writeFile(path.join(dataDir, 'huge.md'), huge);
+    const mirror = new DocumentMirror(a.db, dataDir, manifestFile(dataDir), undefined, 64 * 1024);
+    cleanup.push(() => mirror.close());
+    const counts = await mirror.reconcile();
+    expect(counts.oversized).toBe(2);
+    expect(counts.imported).toBeGreaterThan(0); // the bundled article, under the limit
+    expect(await ownerOf(a.db, 'huge.md')).toBeUndefined();
+    expect(await read({ ...a, dataDir }, 'report.md')).toBe(huge);
+    expect(await read({ ...a, dataDir }, 'huge.md')).toBe(huge);
   });
 
   it('GIVEN a file deleted by hand while a machine was stopped THEN its next start deletes it everywhere, and not the other way round', async () => {
