@@ -32,7 +32,7 @@ import { GENERIC_ERROR } from '../src/interactions/run.js';
 import { pointsOf } from '../src/points.js';
 import { seededRandom } from '../src/random.js';
 import { startFakeDiscord, type FakeDiscord } from '../test/fake-discord/server.js';
-import { FIXTURE_LIBRARY, registerCommands } from '../test/helpers/bot.js';
+import { fakeDiscordEnv, FIXTURE_LIBRARY, isolatedEnv, registerCommands } from '../test/helpers/bot.js';
 import { startPostgresServer } from '../test/helpers/postgres-server.js';
 import { DEFAULT_CORPUS, REPO } from './corpus.js';
 import { generateQueries } from './queries.js';
@@ -112,12 +112,9 @@ function startBot(fake: FakeDiscord, databaseUrl: string, dataDir: string, shard
   let out = '';
   const child = spawn(process.execPath, ['--initial-old-space-size=320', '--import', 'tsx', path.join(REPO, 'src/main.ts')], {
     cwd: REPO,
-    env: {
-      PATH: process.env.PATH,
-      DOTENV_CONFIG_PATH: '/dev/null',
-      DISCORD_TOKEN: fake.token,
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_API_URL: fake.apiUrl,
+    // No `.env` is read and every other variable is blank: the operator's own settings never change the measure.
+    env: isolatedEnv({
+      ...fakeDiscordEnv(fake),
       DATA_DIR: dataDir,
       INDEX_DIR: path.join(dataDir, '.dossier', 'index'),
       DATABASE_URL: databaseUrl,
@@ -130,7 +127,7 @@ function startBot(fake: FakeDiscord, databaseUrl: string, dataDir: string, shard
       COOLDOWN_AUTOCOMPLETE_PER_MINUTE: '0',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));

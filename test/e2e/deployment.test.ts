@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES } from '../../src/config.js';
 import { startFakeDiscord } from '../fake-discord/server.js';
-import { FIXTURE_LIBRARY, isolatedEnv, REPO } from '../helpers/bot.js';
+import { fakeDiscordEnv, FIXTURE_LIBRARY, isolatedEnv, REPO } from '../helpers/bot.js';
 import { untilAnswering } from '../helpers/loading.js';
 
 const run = promisify(execFile);
@@ -99,7 +99,7 @@ describe('Dockerfile', () => {
       const [node, ...args] = JSON.parse(stages.at(-1)!.instructions.filter((i) => i.op === 'CMD').at(-1)!.args) as string[];
       const child = spawn(node === 'node' ? process.execPath : node!, args, {
         cwd: image,
-        env: isolatedEnv({ NODE_ENV: 'production', DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl }),
+        env: isolatedEnv({ NODE_ENV: 'production', ...fakeDiscordEnv(fake) }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

@@ -8,7 +8,7 @@ import { LOADING } from '../../src/discord/interactions.js';
 import { shardOf } from '../../src/discord/shards.js';
 import { STORE_UNAVAILABLE } from '../../src/ingest/service.js';
 import { startFakeDiscord, type FakeDiscord } from '../fake-discord/server.js';
-import { REPO, registerCommands, tempDataDir } from '../helpers/bot.js';
+import { fakeDiscordEnv, isolatedEnv, REPO, registerCommands, tempDataDir } from '../helpers/bot.js';
 import { shown } from '../helpers/replies.js';
 import { freePort, startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
 
@@ -33,12 +33,10 @@ async function folder(prefix: string, withBundledData = false): Promise<string> 
   return dir;
 }
 
+/** No `.env` is read and every other variable is blank: a user's own settings never reach these processes. */
 function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    DISCORD_TOKEN: fake.token,
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
+  return isolatedEnv({
+    ...fakeDiscordEnv(fake),
     DATA_DIR: dataDir,
     INDEX_DIR: path.join(dataDir, '.dossier', 'index'),
     DATABASE_URL: databaseUrl,
@@ -46,7 +44,7 @@ function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.Proces
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     ...extra,
-  };
+  });
 }
 
 function startBotProcess(shard: number, dataDir: string, extra: Record<string, string> = {}): { child: ChildProcess; output: () => string } {

@@ -36,6 +36,11 @@ export function isolatedEnv(vars: Record<string, string>, base: NodeJS.ProcessEn
   return { ...base, ...Object.fromEntries(CONFIG_VARIABLES.map((name) => [name, ''])), DOTENV_CONFIG_PATH: os.devNull, ...vars };
 }
 
+/** What a bot child process needs to reach the fake Discord (for `isolatedEnv`). */
+export function fakeDiscordEnv(fake: { token: string; applicationId: string; apiUrl: string }): Record<string, string> {
+  return { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl };
+}
+
 export interface Harness {
   fake: Awaited<ReturnType<typeof startFakeDiscord>>;
   bot: Bot;
