@@ -262,7 +262,7 @@ export async function runShardsBench(options: ShardsOptions = {}): Promise<Shard
         interactions,
         failed: failures.length,
         failures: failures.slice(0, 5),
-        wallSeconds: Math.round(wallSeconds * 10) / 10,
+        wallSeconds: Math.round(wallSeconds * 1000) / 1000,
         perSecond: Math.round((done / wallSeconds) * 10) / 10,
         ackMs: { p50: percentile(sortedAcks, 50), p99: percentile(sortedAcks, 99) },
         answerMs: { p50: percentile(sortedAnswers, 50), p99: percentile(sortedAnswers, 99) },
@@ -303,7 +303,7 @@ export async function runShardsBench(options: ShardsOptions = {}): Promise<Shard
 
 export function formatShardsReport(r: ShardsReport): string {
   const row = (x: ShardsRun) =>
-    `  ${x.processes === 1 ? 'one process (SHARD_COUNT=2, both shards)   ' : 'two processes (SHARD_IDS=0 and SHARD_IDS=1)'}: ${x.perSecond} interactions/s · ack p50 ${x.ackMs.p50} / p99 ${x.ackMs.p99} ms · answer p50 ${x.answerMs.p50} / p99 ${x.answerMs.p99} ms · CPU per interaction: bot ${x.cpuMsPerInteraction} ms, users + fake Discord ${x.driverCpuMsPerInteraction} ms · ${x.interactions} in ${x.wallSeconds} s, failed ${x.failed}${x.failures.length ? `\n    ${x.failures.join('\n    ')}` : ''}`;
+    `  ${x.processes === 1 ? 'one process (SHARD_COUNT=2, both shards)   ' : 'two processes (SHARD_IDS=0 and SHARD_IDS=1)'}: ${x.perSecond} interactions/s · ack p50 ${x.ackMs.p50} / p99 ${x.ackMs.p99} ms · answer p50 ${x.answerMs.p50} / p99 ${x.answerMs.p99} ms · CPU per interaction: bot ${x.cpuMsPerInteraction} ms, users + fake Discord ${x.driverCpuMsPerInteraction} ms · ${x.interactions} in ${x.wallSeconds.toFixed(1)} s, failed ${x.failed}${x.failures.length ? `\n    ${x.failures.join('\n    ')}` : ''}`;
   return [
     `shards: ${r.documents} documents (${r.points} points), ${r.servers} servers (half on each of 2 shards), ${r.concurrency} interactions in flight, one PostgreSQL, ${r.cpus} CPUs; load average ${r.loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${r.loadAfter.map((l) => l.toFixed(1)).join(' ')} after`,
     ...r.one.flatMap((one, i) => [...(r.one.length > 1 ? [`  round ${i + 1}`] : []), row(one), row(r.two[i]!)]),
