@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatabaseError } from './db/index.js';
 import { openDocumentMirror, type DocumentMirror } from './documents/mirror.js';
+import { reportOversized } from './documents/oversized.js';
 import { replyToText } from './console/render.js';
 import { createSession } from './console/session.js';
 import { loadEnv } from './env.js';
@@ -117,6 +118,7 @@ interface Invocation {
 }
 
 async function run({ command, rest, arg, flags, values, commands, definition }: Invocation, config: Config, logger: Logger, mirror: DocumentMirror | undefined): Promise<number> {
+  await reportOversized(config.dataDir, config.ingest.maxBytes, logger);
   const shared = await openLibrary(config.dataDir, { logger, maxBytes: config.ingest.maxBytes, indexDir: config.indexDir, complete: true });
   const { libraries } = await startLibraryServices(shared, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId, recorder: mirror }, { logger });
   const scope = flags.guild ? await libraries.server(flags.guild) : libraries.shared;

@@ -9,10 +9,13 @@ export class DocumentError extends Error {
   readonly path: string | undefined;
   /** Front-matter field at fault, when there is one. */
   readonly field: string | undefined;
+  /** The file's size, when it was refused for being over the limit. */
+  readonly bytes: number | undefined;
 
-  constructor(message: string, opts: { path?: string; field?: string; cause?: unknown } = {}) {
+  constructor(message: string, opts: { path?: string; field?: string; bytes?: number; cause?: unknown } = {}) {
     super(opts.path !== undefined ? `${opts.path}: ${message}` : message, { cause: opts.cause });
     this.path = opts.path;
     this.field = opts.field;
+    this.bytes = opts.bytes;
   }
 }

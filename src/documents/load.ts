@@ -42,6 +42,8 @@ export function guildOfPath(relPath: string): string | undefined {
 export interface SkippedFile {
   path: string;
   reason: string;
+  /** Set when the file is over INGEST_MAX_BYTES: start-up names those itself (see reportOversized), so loaders need not again. */
+  bytes?: number;
 }
 
 export interface LoadResult {
@@ -159,7 +161,7 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
   try {
     const info = await lstat(full).then((s) => (s.isSymbolicLink() ? stat(full) : s));
     if (info.size > maxBytes) {
-      throw new DocumentError(tooLarge(info.size, maxBytes), { path: relPath });
+      throw new DocumentError(tooLarge(info.size, maxBytes), { path: relPath, bytes: info.size });
     }
     bytes = await readFile(full);
   } catch (err) {
@@ -169,7 +171,7 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
   }
   // The size can change between stat and read.
   if (bytes.length > maxBytes) {
-    throw new DocumentError(tooLarge(bytes.length, maxBytes), { path: relPath });
+    throw new DocumentError(tooLarge(bytes.length, maxBytes), { path: relPath, bytes: bytes.length });
   }
 
   // A PDF is parsed as the plain text of its text layer.
@@ -259,7 +261,7 @@ export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Pr
         outcomes[i] = await loadDocumentFile(dataDir, path, opts);
       } catch (err) {
         if (!(err instanceof DocumentError)) throw err;
-        outcomes[i] = { path, reason: err.message };
+        outcomes[i] = err.bytes === undefined ? { path, reason: err.message } : { path, reason: err.message, bytes: err.bytes };
       }
     }
   };

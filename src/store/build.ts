@@ -295,6 +295,7 @@ function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined
 }
 
 function logSkipped(skipped: readonly SkippedFile[], logger?: Logger): void {
-  for (const s of skipped) logger?.warn({ path: s.path, reason: s.reason }, 'document skipped');
+  // A file over the size limit is named at every start by reportOversized (a saved index never reads the files): not twice.
+  for (const s of skipped) if (s.bytes === undefined) logger?.warn({ path: s.path, reason: s.reason }, 'document skipped');
 }
 

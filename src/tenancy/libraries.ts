@@ -98,7 +98,8 @@ export class Libraries implements LibraryScopes {
       maxBytes: settings.maxBytes,
       logger,
     });
-    for (const s of skipped) logger?.warn({ guildId, path: s.path, reason: s.reason }, 'document skipped');
+    // Files over the size limit were named at start-up (reportOversized), or by the watcher when dropped since.
+    for (const s of skipped) if (s.bytes === undefined) logger?.warn({ guildId, path: s.path, reason: s.reason }, 'document skipped');
     const server = new ServerLibrary(guildId, this.manager, docs, settings, logger);
     await server.ingest.init();
     // Derived now, so the cost is paid once here and counted against the budget.

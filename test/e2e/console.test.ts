@@ -115,12 +115,14 @@ describe('the local console', () => {
     expect(stdout).not.toContain('left out');
   });
 
-  it('GIVEN a file over INGEST_MAX_BYTES in the data folder THEN every start names it, its size and the limit, from a fresh build and from the saved index alike', async () => {
+  it('GIVEN a file over INGEST_MAX_BYTES in the data folder THEN every start names it once, its size and the limit, from a fresh build and from the saved index alike', async () => {
     const own = await tempDataDir({ 'annex.txt': `Annex\n\n${'The convoy moved on. '.repeat(300)}\n` });
     try {
       for (let start = 0; start < 2; start++) {
         const { stderr, stdout } = await consoleSession(own, ['/sources'], [], { INGEST_MAX_BYTES: '4096' });
         expect(stderr).toContain('document skipped: annex.txt is 6.2 KB, over the 4.0 KB limit (INGEST_MAX_BYTES)');
+        // Once: the cold build's own list of skipped files leaves this one to the start-up report.
+        expect(stderr.match(/document skipped/g), stderr).toHaveLength(1);
         expect(stdout).not.toContain('annex');
       }
     } finally {

@@ -380,7 +380,7 @@ describe('loading from disk', () => {
       { path: 'guilds/123456789012345678/huge.md', size: 4509 },
     ]);
     const { skipped } = await loadDocuments(dir, { maxBytes: 2048 });
-    expect(skipped).toEqual([{ path: 'big.txt', reason: 'big.txt: file is too large (2.9 KB; limit 2.0 KB, INGEST_MAX_BYTES)' }]);
+    expect(skipped).toEqual([{ path: 'big.txt', reason: 'big.txt: file is too large (2.9 KB; limit 2.0 KB, INGEST_MAX_BYTES)', bytes: 3006 }]);
   });
 
   it('GIVEN a tree of documents and housekeeping files THEN only documents load, sorted by path', async () => {
@@ -451,7 +451,7 @@ describe('loading from disk', () => {
     await put('small.txt', 'Small.');
     const { docs, skipped } = await loadDocuments(dir, { maxBytes: 1024 });
     expect(docs.map((d) => d.path)).toEqual(['small.txt']);
-    expect(skipped).toEqual([{ path: 'big.txt', reason: expect.stringMatching(/^big\.txt: file is too large/) }]);
+    expect(skipped).toEqual([{ path: 'big.txt', reason: expect.stringMatching(/^big\.txt: file is too large/), bytes: 2048 }]);
   });
 
   it('GIVEN several files wanting one slug THEN the first path keeps it and the rest get -2, -3 in path order', async () => {
