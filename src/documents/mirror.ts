@@ -26,6 +26,9 @@ export class DocumentStoreUnavailable extends Error {
   override name = 'DocumentStoreUnavailable';
 }
 
+/** Documents read per query when a folder is filled from the database. */
+const FETCH_BATCH = 200;
+
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 async function listDocumentFiles(dataDir: string, rel = '', out: string[] = []): Promise<string[]> {
@@ -128,6 +131,7 @@ export class DocumentMirror implements DocumentRecorder {
         counts.imported++;
       }
     }
+    const missing: string[] = [];
     for (const [rel, hash] of stored) {
       if (local.has(rel) || oversized.has(rel) || !this.writable(rel)) continue;
       if (this.manifest.get(rel) === hash) {
@@ -135,11 +139,15 @@ export class DocumentMirror implements DocumentRecorder {
         await this.remove({ path: rel });
         counts.removedThere++;
       } else {
-        const doc = await this.fetch(rel);
-        if (doc) {
-          await this.writeLocal(rel, doc.raw, doc.hash);
-          counts.written++;
-        }
+        missing.push(rel);
+      }
+    }
+    // A fresh machine copies the whole library: read in batches, not one query per document.
+    for (let i = 0; i < missing.length; i += FETCH_BATCH) {
+      const rows = await db.selectFrom('documents').select(['path', 'raw', 'hash']).where('path', 'in', missing.slice(i, i + FETCH_BATCH)).execute();
+      for (const doc of rows) {
+        await this.writeLocal(doc.path, doc.raw, doc.hash);
+        counts.written++;
       }
     }
     await this.saveManifest();

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -76,6 +77,21 @@ describe('documents in PostgreSQL, with each machine’s DATA_DIR a copy', () =>
     expect(await b.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0, oversized: 0 });
     // Same libraries on both machines.
     expect((await Library.load(b.dataDir)).docs.map((d) => d.slug)).toEqual((await Library.load(a.dataDir)).docs.map((d) => d.slug));
+  });
+
+  it('GIVEN more documents in the database than one read fetches THEN a machine with an empty folder gets every one', async () => {
+    const target: DatabaseTarget = { kind: 'postgres', url: await freshDatabase() };
+    const a = await machine(target, { empty: true });
+    const rows = Array.from({ length: 450 }, (_, i) => {
+      const raw = `# Memo ${i}\n\nMemo number ${i} about the grain corridor.\n`;
+      return { path: i % 2 ? `memos/memo-${i}.md` : `guilds/${GUILD}/memo-${i}.md`, owner: i % 2 ? '' : GUILD, raw, hash: createHash('sha256').update(raw, 'utf8').digest('hex'), updated_at: Date.now() };
+    });
+    await a.db.db.insertInto('documents').values(rows).execute();
+    const b = await machine(target, { empty: true });
+    expect(await b.mirror.reconcile()).toMatchObject({ written: 0 }); // the first reconcile (in machine()) wrote them
+    for (const r of [rows[0]!, rows[199]!, rows[200]!, rows[449]!]) expect(await read(b, r.path)).toBe(r.raw);
+    const files = await readdir(b.dataDir, { recursive: true });
+    expect(files.filter((f) => f.endsWith('.md'))).toHaveLength(450);
   });
 
   it('GIVEN a file over INGEST_MAX_BYTES in a folder THEN it is not imported, and a copy of the same path from elsewhere does not overwrite it', async () => {
