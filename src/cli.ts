@@ -32,6 +32,8 @@ const USAGE = `Usage: dossier <command> [arguments] [--guild ID] [--json]
   ingest <file-or-url> [--title T] [--tags a,b]     add a document (same checks as /ingest): with --guild ID to that
                                                     server's library (DATA_DIR/guilds/ID), with --shared (the
                                                     default) to the shared one every server sees (DATA_DIR/ingested)
+  forget <slug> --yes                               delete a document's file: with --guild ID one of that server's
+                                                    own, without it a shared one (without --yes: what would go)
   feed add <url> [--backfill N] [--tags a,b]        follow an RSS, Atom or JSON feed (or a page advertising one):
                                                     new articles go to --guild ID's library (without it, the shared one)
   feed list | feed remove <id-or-url>               the feeds followed there, with their last check and last error
@@ -67,6 +69,7 @@ function parseFlags(argv: string[]) {
       tags: { type: 'string' },
       backfill: { type: 'string' },
       force: { type: 'boolean' },
+      yes: { type: 'boolean' },
       guild: { type: 'string' },
       shared: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -128,6 +131,20 @@ async function run({ command, rest, arg, flags, values, commands, definition }: 
     if (!arg) throw new UserError('Give a file path or an http(s) link: dossier ingest <file-or-url> [--guild ID | --shared] [--title T] [--tags a,b].');
     const { ingestFromCli } = await import('./ingest/cli.js');
     await ingestFromCli(arg, scope.ingest, { title: flags.title, tags: flags.tags, json: flags.json, write: (text) => process.stdout.write(`${text}\n`) });
+    return 0;
+  }
+
+  if (command === 'forget') {
+    if (!arg) throw new UserError('Name the document to remove: dossier forget <slug> --yes [--guild ID].');
+    const doc = library.requireDoc(arg);
+    if (!flags.yes) {
+      // As /forget asks before deleting, so does this; a script passes --yes.
+      process.stderr.write(`This would delete ${doc.meta.title} (${doc.slug}, file ${doc.path}) and its citations would stop working. Run again with --yes to remove it.\n`);
+      return 2;
+    }
+    const gone = await scope.ingest.forget(doc.slug);
+    if (flags.json) write({ removed: gone.slug, title: gone.meta.title, path: gone.path });
+    else process.stdout.write(`Removed ${gone.meta.title} (${gone.slug}): its file ${gone.path} is deleted.\n`);
     return 0;
   }
 

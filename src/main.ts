@@ -28,9 +28,9 @@ import { databaseReady } from './observability/checks.js';
 import { openLibrary } from './store/build.js';
 import { recordDigest, trackServerLibraries } from './observability/metrics.js';
 
-const CONSOLE_BANNER = `Dossier local console: no DISCORD_TOKEN is set, so the slash commands answer here instead.
+const consoleBanner = (guildId: string | null) => `Dossier local console: no DISCORD_TOKEN is set, so the slash commands answer here instead.
 Type /help, or try: /search american hegemny · /quote putin-sharif-sco#p3.s2 context:1 · /topics · /summary
-Answers come from the shared library; \`/guild <server id>\` (or \`npm start -- --guild <id>\`) answers as one server sees it.
+${guildId ? `Answers come as server ${guildId} sees the library (the shared library and its own documents); \`/guild\` alone goes back to the shared library.` : 'Answers come from the shared library; `/guild <server id>` (or `npm start -- --guild <id>`) answers as one server sees it.'}
 To run in Discord: copy .env.example to .env, set DISCORD_TOKEN and DISCORD_APPLICATION_ID, run \`npm run deploy\` once, then \`npm start\`.
 `;
 
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       if (!(err instanceof DatabaseError)) throw err;
       logger.warn({ err: err.message }, 'the daily brief and feeds are not available in the console');
     }
-    await runConsole({ open, guildId, commands, logger, banner: CONSOLE_BANNER, services });
+    await runConsole({ open, guildId, commands, logger, banner: consoleBanner(guildId), services });
     await consoleDb?.close();
     await mirror?.close();
     return;

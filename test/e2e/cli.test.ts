@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { access, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,34 @@ afterAll(async () => {
 });
 
 describe('the CLI', () => {
+  it('GIVEN a server’s document THEN `forget` says what would go, removes it only with --yes and only from its own server, and refuses a shared one', async () => {
+    const A = '111111111111111111';
+    const B = '222222222222222222';
+    const note = path.join(dataDir, '..', `${path.basename(dataDir)}-zinc.txt`);
+    await writeFile(note, 'Zinc desk\n\nZinc smelters in Karachi ran hot all week.\n');
+    try {
+      expect((await dossier('ingest', note, '--guild', A)).code).toBe(0);
+      const file = path.join(dataDir, 'guilds', A, 'zinc-desk.txt');
+      const other = await dossier('forget', 'zinc-desk', '--guild', B, '--yes');
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain('No document is called `zinc-desk`');
+      const asked = await dossier('forget', 'zinc-desk', '--guild', A);
+      expect(asked.code).toBe(2);
+      expect(asked.stderr).toContain('Run again with --yes');
+      await access(file);
+      const shared = await dossier('forget', 'putin-sharif-sco', '--guild', A, '--yes');
+      expect(shared.code).toBe(1);
+      expect(shared.stderr).toContain('shared library');
+      const removed = await dossier('forget', 'zinc-desk', '--guild', A, '--yes', '--json');
+      expect(removed.code).toBe(0);
+      expect(JSON.parse(removed.stdout)).toEqual({ removed: 'zinc-desk', title: 'Zinc desk', path: `guilds/${A}/zinc-desk.txt` });
+      await expect(access(file)).rejects.toThrow();
+      expect((await dossier('search', 'zinc smelters', '--guild', A)).stdout).not.toContain('zinc-desk');
+    } finally {
+      await rm(note, { force: true });
+    }
+  }, 120_000);
+
   it('GIVEN the limits a command declares to Discord THEN the CLI holds to the same ones, naming the limit, with and without --json', async () => {
     const long = 'wheat '.repeat(40);
     for (const json of [[], ['--json']]) {
