@@ -1,9 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, REPO, tempDataDir } from '../helpers/bot.js';
+import { consoleSession, expectInOrder } from '../helpers/console.js';
 import { startNewsSite, type Article, type NewsSite } from '../helpers/feeds.js';
 
 /**
@@ -18,7 +19,8 @@ const SERVER = '123456789012345678';
 let dataDir: string;
 let site: NewsSite;
 
-const env = () => isolatedEnv({ DATA_DIR: dataDir, INGEST_ALLOW_PRIVATE_URLS: 'true' });
+const ALLOW_PRIVATE = { INGEST_ALLOW_PRIVATE_URLS: 'true' };
+const env = () => isolatedEnv({ DATA_DIR: dataDir, ...ALLOW_PRIVATE });
 
 async function dossier(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -27,29 +29,6 @@ async function dossier(...args: string[]): Promise<{ code: number; stdout: strin
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-function consoleSession(lines: string[], args: string[] = []): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/main.ts'), ...args], { cwd: REPO, env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ stdout, stderr, code }));
-    child.stdin.end(`${lines.join('\n')}\n`);
-  });
-}
-
-/** Asserts each piece appears, in this order. */
-function expectInOrder(text: string, pieces: string[]): void {
-  let from = 0;
-  for (const piece of pieces) {
-    const at = text.indexOf(piece, from);
-    expect(at, `${piece} after offset ${from} in:\n${text}`).toBeGreaterThanOrEqual(0);
-    from = at + piece.length;
   }
 }
 
@@ -77,7 +56,7 @@ afterAll(async () => {
 
 describe('feeds from the console and the CLI', () => {
   it('GIVEN the console THEN /feed add, list and remove work as in Discord (the shared library’s feeds without --guild), and `feed poll --force` checks now', async () => {
-    const first = await consoleSession(['/feed list', `/feed add url:${site.base}/rss.xml backfill:1 tags:balkh`, '/feed list', '/search juniper tariffs Balkh']);
+    const first = await consoleSession(dataDir, ['/feed list', `/feed add url:${site.base}/rss.xml backfill:1 tags:balkh`, '/feed list', '/search juniper tariffs Balkh'], [], ALLOW_PRIVATE);
     expect(first.code, first.stderr).toBe(0);
     expectInOrder(first.stdout, [
       'The shared library follows no feeds yet.',
@@ -100,7 +79,7 @@ describe('feeds from the console and the CLI', () => {
     expect(report.items).toEqual([expect.objectContaining({ status: 'added', slug: 'walnut-quotas-in-kunduz' })]);
 
     // Another server's view has no feeds; the shared library's feed is removed from the console by its number.
-    const second = await consoleSession(['/search walnut quotas Kunduz', '/feed remove feed:#1', '/feed list', `/guild ${SERVER}`, '/feed list']);
+    const second = await consoleSession(dataDir, ['/search walnut quotas Kunduz', '/feed remove feed:#1', '/feed list', `/guild ${SERVER}`, '/feed list'], [], ALLOW_PRIVATE);
     expect(second.code, second.stderr).toBe(0);
     expectInOrder(second.stdout, [
       '`walnut-quotas-in-kunduz#p',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
 import { MIGRATIONS } from '../../src/db/migrations.js';
-import { FeedService, ITEM_RETENTION_MS, MAX_BACKOFF_MS } from '../../src/feeds/service.js';
+import { FeedService, ITEM_RETENTION_MS, MAX_BACKOFF_MS, type FeedServiceOptions } from '../../src/feeds/service.js';
 import { FeedStore } from '../../src/feeds/store.js';
 import type { IngestSettings } from '../../src/ingest/service.js';
 import { Library } from '../../src/library.js';
@@ -60,6 +60,17 @@ async function world(dataDir: string, target: DatabaseTarget, clock: { now: numb
   });
   return { dataDir, target, database, libraries, feeds, clock };
 }
+
+/** Another FeedService on the same world's database and libraries (another process, or other options). */
+const serviceOn = (w: World, options: Partial<FeedServiceOptions>) =>
+  new FeedService({
+    store: w.feeds.store,
+    ingestFor: async (guildId) => (await w.libraries.server(guildId!)).ingest,
+    fetch: { maxBytes: 10 * 1024 * 1024, ...guarded(), allowPrivateUrls: false },
+    settings: { pollMinutes: POLL_MINUTES, perServer: 3 },
+    now: () => w.clock.now,
+    ...options,
+  });
 
 const searchIn = async (w: World, guildId: string, query: string) => (await w.libraries.server(guildId)).library().search(query, { limit: 5 }).hits.map((h) => h.point.citation);
 const adder = { id: '400000000000000001', name: 'analyst' };
@@ -174,14 +185,7 @@ describe.each(BACKENDS)('following feeds (%s)', (kind) => {
   it('GIVEN items a feed stopped showing THEN their records stay 90 days (a 304 prunes nothing), then go, at most the per-feed cap are kept, a returning article is not added twice, and removing the feed removes its records', async () => {
     const own = await startNewsSite('pruning.test');
     try {
-      const svc = new FeedService({
-        store: w.feeds.store,
-        ingestFor: async (guildId) => (await w.libraries.server(guildId!)).ingest,
-        fetch: { maxBytes: 10 * 1024 * 1024, ...guarded(), allowPrivateUrls: false },
-        settings: { pollMinutes: POLL_MINUTES, perServer: 3 },
-        now: () => w.clock.now,
-        itemRetention: { ms: ITEM_RETENTION_MS, perFeed: 4 },
-      });
+      const svc = serviceOn(w, { itemRetention: { ms: ITEM_RETENTION_MS, perFeed: 4 } });
       const keys = async (id: number) => (await w.database.db.selectFrom('feed_items').select('item_key').where('feed_id', '=', id).orderBy('item_key').execute()).map((r) => r.item_key.replace('steppe-', ''));
       const poll = async (after = POLL_MINUTES * MINUTE) => {
         w.clock.now += after;
@@ -371,14 +375,7 @@ describe('following feeds: refusals, backoff and retries', () => {
   it('GIVEN shards THEN a process polls only the feeds of the servers it runs', async () => {
     await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
     await w.feeds.follow(B, `${site.base}/atom.xml`, { addedBy: adder });
-    const runsA = new FeedService({
-      store: w.feeds.store,
-      ingestFor: async (guildId) => (await w.libraries.server(guildId!)).ingest,
-      fetch: { maxBytes: 10 * 1024 * 1024, ...guarded(), allowPrivateUrls: false },
-      settings: { pollMinutes: POLL_MINUTES, perServer: 3 },
-      now: () => w.clock.now,
-      owns: (guildId) => guildId === A,
-    });
+    const runsA = serviceOn(w, { owns: (guildId) => guildId === A });
     w.clock.now += POLL_MINUTES * MINUTE;
     expect((await runsA.pollDue()).map((r) => r.guildId)).toEqual([A]);
     expect((await w.feeds.pollDue()).map((r) => r.guildId)).toEqual([B]);
