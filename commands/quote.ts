@@ -2,7 +2,8 @@ import { ApplicationCommandOptionType, type RESTPostAPIChatInputApplicationComma
 import { UserError } from '../src/errors.js';
 import { citationChoices } from '../src/interactions/autocomplete.js';
 import type { AutocompleteContext, CommandContext } from '../src/interactions/command.js';
-import type { Library } from '../src/library.js';
+import { verbatim } from '../src/documents/verbatim.js';
+import type { Library, Quote } from '../src/library.js';
 import { LIMITS, truncate } from '../src/replies/limits.js';
 import { blockQuote, escapeMarkdown } from '../src/replies/markdown.js';
 import { attribution, plural } from '../src/replies/passages.js';
@@ -18,11 +19,11 @@ export const data = {
   ],
 } satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-export function execute(ctx: CommandContext): Reply {
+export async function execute(ctx: CommandContext): Promise<Reply> {
   const citation = ctx.options.string('citation', { max: 100 });
   if (!citation?.trim()) throw new UserError('Please give a citation such as `putin-sharif-sco#p3.s2`.');
   const context = ctx.options.integer('context', { min: 0, max: 3 }) ?? 0;
-  return render(ctx.library, citation, context);
+  return render(ctx.library, await verbatim(ctx.library.quote(citation, context), context, ctx.logger), context);
 }
 
 export function autocomplete(ctx: AutocompleteContext) {
@@ -30,12 +31,12 @@ export function autocomplete(ctx: AutocompleteContext) {
 }
 
 /** "Show paragraph" buttons carry `quote:<citation>`; the clicker alone sees the answer. */
-export function button(ctx: CommandContext, payload: string): Reply {
-  return { ...render(ctx.library, payload, 0), ephemeral: true };
+export async function button(ctx: CommandContext, payload: string): Promise<Reply> {
+  return { ...render(ctx.library, await verbatim(ctx.library.quote(payload, 0), 0, ctx.logger), 0), ephemeral: true };
 }
 
-function render(library: Library, citation: string, context: number): Reply {
-  const q = library.quote(citation, context);
+/** `q` has been checked against its file (see verbatim): what is shown as the source's words is. */
+function render(library: Library, q: Quote, context: number): Reply {
   // Context that runs into a neighbouring paragraph: every sentence says which paragraph it is from.
   const crosses = [...q.before, ...q.after].some((p) => p.paragraph !== q.point.paragraph);
   const label = (p: Point) => (crosses ? `\n${attribution(library, p, { title: false })}` : '');

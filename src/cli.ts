@@ -14,6 +14,7 @@ import { loadCommands } from './interactions/registry.js';
 import { DEFAULT_SEARCH_LIMIT } from '../commands/search.js';
 import { createLogger, type Logger } from './log.js';
 import { startLibraryServices } from './ingest/index.js';
+import { verbatim } from './documents/verbatim.js';
 import { openLibrary } from './store/build.js';
 import { summaryLength } from './summary/index.js';
 import type { Point, SearchHit } from './types.js';
@@ -222,7 +223,8 @@ async function run({ command, rest, arg, flags, values, commands, definition }: 
     }
     case 'quote': {
       if (!arg) throw new UserError('quote needs a citation, e.g. `dossier quote putin-sharif-sco#p3.s2 --json`.');
-      const q = library.quote(arg, flags.context === undefined ? 0 : Number(flags.context));
+      const context = flags.context === undefined ? 0 : Number(flags.context);
+      const q = await verbatim(library.quote(arg, context), context, logger);
       write({
         citation: q.point.citation,
         text: q.point.text,

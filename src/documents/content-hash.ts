@@ -28,3 +28,14 @@ export function sameContent(doc: Doc, among: readonly Doc[]): Doc | undefined {
 export function duplicateReason(original: Pick<Doc, 'path'>): string {
   return `same content as ${original.path}; skipped as a duplicate`;
 }
+
+/** SHA-256 of the bytes each document was read from (recorded by the loader, kept in the index snapshot). */
+const fileHashes = new WeakMap<Doc, string>();
+
+export function recordFileHash(doc: Doc, bytes: Uint8Array | string): void {
+  fileHashes.set(doc, typeof bytes === 'string' ? bytes : createHash('sha256').update(bytes).digest('hex'));
+}
+
+export function fileHashOf(doc: Doc): string | undefined {
+  return fileHashes.get(doc);
+}

@@ -1,7 +1,7 @@
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { formatBytes } from '../ingest/errors.js';
-import { contentHash, duplicateReason } from './content-hash.js';
+import { contentHash, duplicateReason, fileHashOf, recordFileHash } from './content-hash.js';
 import type { Doc } from '../types.js';
 import { DocumentError } from './errors.js';
 import { pdfToText, PdfUnreadable } from './pdf.js';
@@ -178,6 +178,7 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
   const raw = ext === '.pdf' ? await pdfText(relPath, bytes, maxBytes) : utf8Text(relPath, bytes);
   const parsed = parseDocumentDetailed({ path: relPath, raw, ext: ext === '.pdf' ? '.txt' : ext });
   if (parsed.doc.paragraphs.length === 0) throw new DocumentError('document has no text', { path: relPath });
+  recordFileHash(parsed.doc, bytes);
   return parsed;
 }
 
@@ -290,7 +291,11 @@ export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Pr
     }
     loaded.push(opts.guild === undefined ? o : { ...o, doc: { ...o.doc, guild: opts.guild } });
   }
-  return { docs: assignUniqueSlugs(loaded, opts.logger, opts.reserved), skipped };
+  const docs = assignUniqueSlugs(loaded, opts.logger, opts.reserved);
+  // Renamed or moved to a server, a document is a copy: it keeps the hash of the file it was read from.
+  const read = new Map(outcomes.flatMap((o) => ('doc' in o && fileHashOf(o.doc) ? [[o.doc.path, fileHashOf(o.doc)!] as const] : [])));
+  for (const doc of docs) if (read.has(doc.path)) recordFileHash(doc, read.get(doc.path)!);
+  return { docs, skipped };
 }
 
 /** Converts a platform path relative to the data directory into the forward-slash form used in Doc.path. */

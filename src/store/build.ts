@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GUILDS_FOLDER, isDocumentPath, isIgnoredName, loadDocuments, type SkippedFile } from '../documents/load.js';
+import { markFromSnapshot } from '../documents/verbatim.js';
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
 import { pointsOf } from '../points.js';
@@ -193,7 +194,7 @@ export async function openLibrary(dataDir: string, options: OpenOptions = {}): P
   let stale: Library | undefined;
   if (bytes && snapshotKey(bytes)) {
     try {
-      const library = await libraryFromContent(await decodeSnapshot(bytes));
+      const library = await restored(await decodeSnapshot(bytes), dataDir);
       const fresh = snapshotKey(bytes) === key;
       logger?.info({ dataDir, documents: library.docs.length, points: library.points.length, ms: Math.round(performance.now() - started), fresh }, 'library loaded from snapshot');
       if (fresh) return library;
@@ -216,7 +217,7 @@ export async function openLibrary(dataDir: string, options: OpenOptions = {}): P
       built = b;
     }
     await writeSnapshot(indexDir, built).catch((err) => logger?.warn({ err, dataDir }, 'could not save the index snapshot; the next start rebuilds it'));
-    const library = await libraryFromContent(await decodeSnapshot(built));
+    const library = await restored(await decodeSnapshot(built), dataDir);
     logger?.info(
       { dataDir, documents: library.docs.length, points: library.points.length, topics: library.topics.length, ms: Math.round(performance.now() - t0) },
       'library built',
@@ -243,7 +244,7 @@ function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined
     const onIndex = (bytes: Uint8Array) => {
       searchable = Promise.resolve(priming)
         .then(() => decodeSnapshot(bytes))
-        .then(libraryFromContent)
+        .then((content) => restored(content, dataDir))
         .then((library) => {
           library.expectTopics();
           return library;
@@ -275,7 +276,7 @@ function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined
           library.adoptTopics(await restoreTopics(await decodeTopics(bytes), library.points));
         } else {
           await priming;
-          library = await libraryFromContent(await decodeSnapshot(bytes));
+          library = await restored(await decodeSnapshot(bytes), dataDir);
           resolve(library);
         }
         logger?.info(
@@ -292,6 +293,13 @@ function coldStart(dataDir: string, indexDir: string, logger: Logger | undefined
         reject(err);
       });
   });
+}
+
+/** A library from snapshot content whose quotes are checked against `dataDir`'s files (see documents/verbatim.ts). */
+async function restored(content: SnapshotContent, dataDir: string): Promise<Library> {
+  const library = await libraryFromContent(content);
+  markFromSnapshot(library.docs, dataDir);
+  return library;
 }
 
 function logSkipped(skipped: readonly SkippedFile[], logger?: Logger): void {

@@ -7,13 +7,15 @@
  * slices so the event loop keeps serving while it runs.
  */
 import { createHash } from 'node:crypto';
+import { fileHashOf, recordFileHash } from '../documents/content-hash.js';
 import type { Doc, Paragraph, Point, Topic } from '../types.js';
 import { pacer, type Pacer } from './pace.js';
 import { segmentData, type SegmentData } from './segment.js';
 
 // 2: topics in a section of their own, one JSON line each (decoded in slices).
 // 3: run-on sentences cut at 1,000 characters. 4: a checksum over the body.
-export const SNAPSHOT_VERSION = 4;
+// 5: each document's file hash, so a quote can be checked against the file (documents/verbatim.ts).
+export const SNAPSHOT_VERSION = 5;
 const MAGIC = 'DOSSIER-SNAPSHOT';
 
 export interface StoredTopic {
@@ -108,7 +110,7 @@ export function encodeSnapshot(content: SnapshotContent): Buffer {
     chunks.push(bytes);
     offset += bytes.length;
   };
-  const lines = content.docs.map((d) => JSON.stringify({ slug: d.slug, path: d.path, meta: d.meta, p: d.paragraphs.map(packParagraph) }));
+  const lines = content.docs.map((d) => JSON.stringify({ slug: d.slug, path: d.path, meta: d.meta, h: fileHashOf(d), p: d.paragraphs.map(packParagraph) }));
   add('docs', Buffer.from(lines.join('\n'), 'utf8'));
   const meta = { curated: content.curated, summaries: content.summaries, docSlugs: content.index?.docSlugs };
   add('meta', Buffer.from(JSON.stringify(meta), 'utf8'));
@@ -209,8 +211,12 @@ export async function decodeSnapshot(bytes: Uint8Array): Promise<SnapshotContent
     return Buffer.from(bytes.buffer, offset, length).toString('utf8');
   };
   const pace = pacer();
-  type RawDoc = { slug: string; path: string; meta: Doc['meta']; p: [number, string, (number | string)[]][] };
-  const docs = await jsonLines(section('docs'), pace, (raw: RawDoc) => ({ slug: raw.slug, path: raw.path, meta: raw.meta, paragraphs: raw.p.map(unpackParagraph) }));
+  type RawDoc = { slug: string; path: string; meta: Doc['meta']; h?: string; p: [number, string, (number | string)[]][] };
+  const docs = await jsonLines(section('docs'), pace, (raw: RawDoc) => {
+    const doc: Doc = { slug: raw.slug, path: raw.path, meta: raw.meta, paragraphs: raw.p.map(unpackParagraph) };
+    if (raw.h) recordFileHash(doc, raw.h);
+    return doc;
+  });
   await tick();
   const topics = await jsonLines(section('topics'), pace, (t: StoredTopic) => t);
   const meta = JSON.parse(text('meta')) as Pick<SnapshotContent, 'curated' | 'summaries'> & { docSlugs?: string[] };
