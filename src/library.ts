@@ -177,9 +177,7 @@ export class Library {
     // Summaries stay valid quotes unless their document went; the library-wide one is refreshed by the next full build.
     const summaries = [...this.summaryCache].filter(([key, pts]) => !gone.has(key.split(':')[0]!) && pts.every((p) => !gone.has(p.doc)));
     // Removed documents' points stay in the index, tombstoned, so that a change costs only its own size; once they
-    // outnumber the live ones (a library that churns), the index is built again over the live points alone.
-    const dead = store.allPoints.length - points.length;
-    if (gone.size > 0 && !this.topicsPending && dead > Math.max(points.length, COMPACT_FROM)) return compacted(docs, curated, topics, summaries);
+    // outnumber the live ones, whoever owns the library compacts it in the background (store/compact.ts).
     return new Library(docs, curated, { points, store, topics, topicsHolder, summaries, byDoc, bySlug, docParts });
   }
 
@@ -318,22 +316,6 @@ export class Library {
 
 /** Parts of a document list before it is taken as one (each part is a list autocomplete scans). */
 const MAX_DOC_PARTS = 4;
-
-/** Tombstoned points below this many are left alone: rebuilding would cost more than they do. */
-const COMPACT_FROM = 2_000;
-
-/**
- * The library rebuilt over its live points only (ids renumbered), keeping its
- * topics and summaries: they are carried over by citation, which a rebuild
- * does not change. Memory then follows the library's size, not its history.
- */
-function compacted(docs: readonly Doc[], curated: Record<string, string[]> | undefined, topics: readonly Topic[], summaries: readonly [string, Point[]][]): Library {
-  const points = pointsOf(docs);
-  const byCitation = new Map(points.map((p) => [p.citation, p]));
-  const move = (list: readonly Point[]) => list.flatMap((p) => byCitation.get(p.citation) ?? []);
-  const moved = topics.map((t) => ({ ...t, points: move(t.points), summary: move(t.summary) })).filter((t) => t.points.length > 0);
-  return new Library(docs, curated, { points, store: new InMemoryPointStore(points), topics: moved, summaries: summaries.map(([key, pts]) => [key, move(pts)]) });
-}
 
 function withoutDocuments(topics: readonly Topic[], gone: ReadonlySet<string>): Topic[] {
   return topics

@@ -26,7 +26,7 @@ export async function startLibraryServices(
   settings: IngestSettings,
   opts: { logger?: Logger; watch?: boolean; memoryBudgetBytes?: number } = {},
 ): Promise<LibraryServices> {
-  const manager = new LibraryManager(library);
+  const manager = new LibraryManager(library, opts.logger);
   const libraries = new Libraries(manager, { settings, logger: opts.logger, memoryBudgetBytes: opts.memoryBudgetBytes });
   const ingest = libraries.shared.ingest;
   await ingest.init();

@@ -1,4 +1,7 @@
 import type { Library } from '../library.js';
+import type { Logger } from '../log.js';
+import { caughtUp, Compactor } from '../store/compact.js';
+import { withChanges } from '../store/offthread.js';
 import type { Doc } from '../types.js';
 
 export interface LibraryChanges {
@@ -15,9 +18,12 @@ export interface LibraryChanges {
 export class LibraryManager {
   private library: Library;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Rebuilds the index over the live points once forgotten documents' outnumber them, in the background. */
+  readonly compaction: Compactor;
 
-  constructor(initial: Library) {
+  constructor(initial: Library, logger?: Logger) {
     this.library = initial;
+    this.compaction = new Compactor(logger);
   }
 
   current(): Library {
@@ -32,9 +38,10 @@ export class LibraryManager {
     const run = async () => {
       const commit = async (changes: LibraryChanges) => {
         if (!changes.add?.length && !changes.remove?.length) return this.library;
-        // Awaited so a builder that moves off the main thread can return a promise.
-        const next = await this.library.with(changes);
+        // A rebuild of a large library runs in a worker (see withChanges).
+        const next = await withChanges(this.library, changes);
         this.library = next;
+        this.compaction.after(next, this.swapCompacted);
         return next;
       };
       return work(this.library, commit);
@@ -43,6 +50,14 @@ export class LibraryManager {
     this.queue = result.catch(() => {});
     return result;
   }
+
+  /** A compaction of `from` takes its place, with the changes made since applied to it, as one more update in the queue. */
+  private readonly swapCompacted = (from: Library, compact: Library): Promise<Library | undefined> =>
+    this.exclusive(async () => {
+      const now = caughtUp(compact, from, this.library);
+      if (now) this.library = now;
+      return now;
+    });
 
   add(docs: readonly Doc[]): Promise<Library> {
     return this.exclusive((_lib, commit) => commit({ add: docs }));

@@ -7,7 +7,7 @@ import { DocumentError } from '../documents/errors.js';
 import { DocumentStoreUnavailable, type DocumentRecorder } from '../documents/mirror.js';
 import { RefusalError } from '../errors.js';
 import { renderDocument } from '../documents/frontmatter.js';
-import { parseDocumentDetailed } from '../documents/parse.js';
+import { parseDocumentOffThread } from '../store/offthread.js';
 import type { Library } from '../library.js';
 import { fold } from '../text/normalize.js';
 import type { Logger } from '../log.js';
@@ -113,6 +113,8 @@ async function readLimited(file: string, maxBytes: number): Promise<{ bytes: Buf
   return { bytes: await readFile(file), url: pathToFileURL(path.resolve(file)).href };
 }
 
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -124,10 +126,10 @@ export { renderDocument };
  * title line), but not one the parser made up from the first sentence: a
  * file name makes a better slug than half a sentence.
  */
-function ownTitle(converted: Converted): string | undefined {
+async function ownTitle(converted: Converted): Promise<string | undefined> {
   if (converted.title) return converted.title;
   try {
-    const doc = parseDocumentDetailed({ path: `x${converted.ext}`, raw: converted.body, ext: converted.ext }).doc;
+    const { doc } = await parseDocumentOffThread({ path: `x${converted.ext}`, raw: converted.body, ext: converted.ext });
     const first = doc.paragraphs[0]?.text ?? '';
     const title = doc.meta.title.replace(/…$/, '');
     return fold(first).startsWith(fold(title)) ? undefined : doc.meta.title;
@@ -136,8 +138,7 @@ function ownTitle(converted: Converted): string | undefined {
   }
 }
 
-function baseForSlug(req: IngestRequest, converted: Converted): string {
-  const title = req.title ?? ownTitle(converted);
+function baseForSlug(req: IngestRequest, title: string | undefined): string {
   if (title) return title;
   if (req.source.kind === 'attachment') return req.source.name.replace(/\.[^.]*$/, '');
   if (req.source.kind === 'file') return path.basename(req.source.path).replace(/\.[^.]*$/, '');
@@ -214,8 +215,12 @@ export class IngestService {
     const name =
       req.source.kind === 'attachment' ? req.source.name : req.source.kind === 'file' ? path.basename(req.source.path) : req.source.kind === 'content' ? 'item.html' : new URL(fetched.url).pathname;
     const converted = await convert(fetched.bytes, { name, contentType: req.source.kind === 'attachment' ? req.source.contentType : fetched.contentType, maxBytes: this.settings.maxBytes });
+    // Each step over a long body takes tens of milliseconds: the event loop gets a turn between them.
+    await turn();
     const body = converted.body.endsWith('\n') ? converted.body : `${converted.body}\n`;
     const hash = sha256(body);
+    await turn();
+    const title = req.title ?? (await ownTitle(converted));
 
     return this.manager.exclusive(async (library, commit) => {
       const existing = library.docs.find((d) => d.meta.hash === hash);
@@ -232,7 +237,7 @@ export class IngestService {
         const relPath = `${this.place.folder}/${slug}${converted.ext}`;
         const raw = renderDocument(
           {
-            title: req.title ?? ownTitle(converted),
+            title,
             slug,
             source,
             author: meta.author,
@@ -251,13 +256,15 @@ export class IngestService {
         let doc: Doc;
         try {
           // Parsed exactly as a restart will parse the file, before anything is written.
-          doc = { ...parseDocumentDetailed({ path: relPath, raw, ext: converted.ext }).doc, ...(this.place.guild ? { guild: this.place.guild } : {}) };
+          // (In a worker when the document is long: see offthread.ts.)
+          doc = { ...(await parseDocumentOffThread({ path: relPath, raw, ext: converted.ext })).doc, ...(this.place.guild ? { guild: this.place.guild } : {}) };
         } catch (err) {
           if (err instanceof DocumentError) throw new IngestRefusal(`That document could not be read: ${err.message.replace(`${relPath}: `, '')}.`);
           throw err;
         }
         if (doc.paragraphs.length === 0) throw new IngestRefusal('That document has no text to index.');
         // The same text under another name (dropped into the folder by hand, say) is the same document: nothing is written.
+        await turn();
         duplicateOf = sameContent(doc, library.docs);
         if (duplicateOf) return doc;
         // The system of record first: a change it refuses changes nothing here either.
@@ -269,7 +276,7 @@ export class IngestService {
       // Unique within what this library's readers see (a server's documents never take a shared slug), and
       // claimed on disk (create-exclusive) so another writer on the same folder cannot take the same name meanwhile.
       const doc = await claimSlug(
-        baseForSlug(req, converted),
+        baseForSlug(req, title),
         (s) => library.doc(s) !== undefined,
         async (s) => {
           const written = await withClaim(folder, s, () => write(s));

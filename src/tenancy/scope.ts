@@ -3,6 +3,7 @@ import { IngestService, type IngestSettings, type LibraryWriter } from '../inges
 import type { LibraryChanges } from '../ingest/manager.js';
 import { uniqueSlug } from '../ingest/slugs.js';
 import type { Library } from '../library.js';
+import { withChanges } from '../store/offthread.js';
 import type { Logger } from '../log.js';
 import type { Doc } from '../types.js';
 
@@ -115,7 +116,8 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
         // An addition extends the view; a removal derives it again from the shared library, since
         // removing from the view itself would copy the shared points into a list of live ones.
         if (removes) this.derive(this.base!);
-        else this.view = current.with({ add });
+        // A long addition to a small shared library is built in a worker (see withChanges).
+        else this.view = await withChanges(current, { add });
         return this.view!;
       };
       return work(this.library(), commit);

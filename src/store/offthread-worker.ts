@@ -1,0 +1,69 @@
+/**
+ * Worker thread for the CPU-heavy steps of a change to the library, so the
+ * main thread keeps answering users meanwhile (see offthread.ts): parsing a
+ * long document, and building a library's search index and topics. One job
+ * per worker; the inputs arrive as small messages and the result goes back
+ * the same way (documents) or as one transferred buffer (an index snapshot).
+ */
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseDocumentDetailed, type ParseInput } from '../documents/parse.js';
+import { pointsOf } from '../points.js';
+import { buildTopics } from '../topics/build.js';
+import { DocAssembler, docMessages, type DocMessage } from './doc-messages.js';
+import { smallEnoughToScan } from './point-store.js';
+import { SegmentedIndex } from './segmented.js';
+import { encodeSnapshot, storeTopics } from './snapshot.js';
+
+export type Job = { kind: 'parse'; path: string; ext: ParseInput['ext'] } | { kind: 'build'; curated?: Record<string, string[]>; topics: boolean };
+
+// This thread's priority only (Linux): on a small machine the main thread, answering users, wins the core.
+try {
+  setPriority(10);
+} catch {
+  // Not permitted: the job runs at normal priority.
+}
+
+const job = workerData as Job;
+const port = parentPort!;
+const text: string[] = [];
+const docs = new DocAssembler();
+
+port.on('message', (message: { type: 'text'; chunk: string } | DocMessage | { type: 'end' }) => {
+  if (message.type === 'text') text.push(message.chunk);
+  else if (message.type !== 'end') docs.take(message);
+  else {
+    try {
+      if (job.kind === 'parse') parse();
+      else build();
+    } catch (err) {
+      port.postMessage({ type: 'error', name: (err as Error).name, message: (err as Error).message });
+    }
+    port.close();
+  }
+});
+
+function parse(): void {
+  const { path, ext } = job as Extract<Job, { kind: 'parse' }>;
+  const { doc, slugPinned } = parseDocumentDetailed({ path, raw: text.join(''), ext });
+  for (const m of docMessages(doc)) port.postMessage(m);
+  port.postMessage({ type: 'parsed', slugPinned });
+}
+
+function build(): void {
+  const { curated, topics } = job as Extract<Job, { kind: 'build' }>;
+  const points = pointsOf(docs.docs);
+  const index = smallEnoughToScan(points) ? undefined : SegmentedIndex.build(points);
+  const bytes = encodeSnapshot({
+    key: '',
+    // The main thread has the documents already: only what it would spend seconds building comes back.
+    docs: [],
+    curated,
+    index: index ? { data: index.segments[0]!.data, docSlugs: [...index.docSlugs] } : undefined,
+    topics: topics ? storeTopics(buildTopics({ docs: docs.docs, points, curated })) : [],
+    summaries: [],
+  });
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  port.postMessage({ type: 'built', bytes: copy }, [copy.buffer]);
+}

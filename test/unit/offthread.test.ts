@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { parseDocumentDetailed } from '../../src/documents/parse.js';
+import { Library } from '../../src/library.js';
+import { buildLibraryOffThread, OFF_THREAD_CHARS, parseDocumentOffThread, withChanges } from '../../src/store/offthread.js';
+import { InMemoryPointStore } from '../../src/store/point-store.js';
+import { seededRandom } from '../../src/random.js';
+import { makeDoc } from '../helpers/docs.js';
+
+const WORDS = ['grain', 'corridor', 'minister', 'Pakistan', 'tariffs', 'pipeline', 'harvest', 'summit', 'delegation', 'exports', 'Astana', 'leather', 'customs', 'insurance', 'shipments', 'copper', 'fertiliser', 'railway'];
+
+/** Prose of about `chars` characters: sentences of varied words, paragraphs of a few sentences, some run-on lines. */
+function prose(chars: number, seed = 3): string {
+  const rand = seededRandom(seed);
+  const word = () => WORDS[Math.floor(rand() * WORDS.length)]!;
+  const lines: string[] = [];
+  let size = 0;
+  for (let n = 0; size < chars; n++) {
+    const sentences = Array.from({ length: 2 + Math.floor(rand() * 4) }, (_, i) => `${word()[0]!.toUpperCase()}${word().slice(1)} ${Array.from({ length: 6 + Math.floor(rand() * 10) }, word).join(' ')} ${n}-${i}.`);
+    // Every seventh paragraph is one long run-on line, which ingest cuts into bounded pieces.
+    const line = n % 7 === 6 ? Array.from({ length: 900 }, word).join(' ') : sentences.join(' ');
+    lines.push(line);
+    size += line.length + 2;
+  }
+  return lines.join('\n\n');
+}
+
+const citations = (library: Library, q: string) => library.search(q, { limit: 5 }).hits.map((h) => h.point.citation);
+
+describe('GIVEN a document long enough to be parsed and indexed in a worker', () => {
+  const body = prose(OFF_THREAD_CHARS * 1.5);
+  const raw = `---\ntitle: Long report\nslug: long-report\n---\n${body}\n`;
+
+  it('THEN the worker parses it exactly as this thread does (text and Markdown)', async () => {
+    for (const ext of ['.txt', '.md'] as const) {
+      const input = { path: `ingested/long-report${ext}`, raw, ext };
+      expect(await parseDocumentOffThread(input)).toEqual(parseDocumentDetailed(input));
+    }
+  });
+
+  it('THEN a library rebuilt in a worker answers as one built in this thread: points, searches, topics', async () => {
+    const docs = [makeDoc('seed', 'The minister met the delegation in Astana to discuss grain exports.\nLeather and copper tariffs were left for the summit.'), parseDocumentDetailed({ path: 'long-report.txt', raw, ext: '.txt' }).doc];
+    const here = new Library(docs);
+    const there = await buildLibraryOffThread(docs, undefined);
+    expect((there.store as InMemoryPointStore).segmented).toBe(true);
+    expect(there.points.map((p) => `${p.id} ${p.citation} ${p.text}`)).toEqual(here.points.map((p) => `${p.id} ${p.citation} ${p.text}`));
+    for (const q of ['grain exports astana', 'copper tarifs', 'pipeline harvest summit', 'minister delegation']) expect(citations(there, q), q).toEqual(citations(here, q));
+    const topics = (library: Library) => library.topics.map((t) => `${t.name}: ${t.points.map((p) => p.citation).join(' ')} | ${t.summary.map((p) => p.citation).join(' ')}`);
+    expect(topics(there)).toEqual(topics(here));
+    expect(there.topics.length).toBeGreaterThan(0);
+    expect(there.quote('long-report#p2.s1').point.text).toBe(here.quote('long-report#p2.s1').point.text);
+  });
+
+  it('THEN the event loop keeps turning while a small library that the document makes large is rebuilt', async () => {
+    const small = new Library([makeDoc('seed', 'The minister met the delegation in Astana to discuss grain exports.')]);
+    expect((small.store as InMemoryPointStore).segmented).toBe(false);
+    const doc = parseDocumentDetailed({ path: 'long-report.txt', raw, ext: '.txt' }).doc;
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
+    const next = await withChanges(small, { add: [doc] });
+    clearInterval(timer);
+    // Built in this thread, the whole rebuild is one synchronous call: not a single turn.
+    expect(turns).toBeGreaterThanOrEqual(3);
+    expect(next.doc('long-report')).toBe(doc);
+    expect(citations(next, 'grain exports astana')).toEqual(citations(new Library([...small.docs, doc]), 'grain exports astana'));
+  });
+
+  it('THEN a short change is still made in this thread, as Library.with makes it', async () => {
+    const small = new Library([makeDoc('seed', 'The minister met the delegation in Astana to discuss grain exports.')]);
+    const added = makeDoc('short', 'Copper tariffs were left for the summit.');
+    const next = await withChanges(small, { add: [added] });
+    expect(next.points.map((p) => p.citation)).toEqual(small.with({ add: [added] }).points.map((p) => p.citation));
+  });
+});
