@@ -130,15 +130,28 @@ export async function buildLibraryOffThread(docs: readonly Doc[], curated: Recor
 }
 
 /**
- * `library.with(changes)`, except that where it would rebuild a large
- * library from scratch (a small library that a long document makes large, a
- * change of curated topics) the rebuild runs in a worker. Incremental changes
- * to a large library's index stay here: they cost the size of the change.
+ * An addition at least this fraction of the library's text is built with the
+ * library from scratch in a worker rather than added to its index in this
+ * thread: the rebuild then costs at most this many times the incremental
+ * change, and none of it here.
+ */
+const REBUILD_SHARE = 1 / 8;
+
+/**
+ * `library.with(changes)`, except that where the work is large it runs in a
+ * worker: a rebuild from scratch of a large library (a small library that a
+ * long document makes large, a change of curated topics), and a long document
+ * added to a library it is a large share of (indexing it here would hold the
+ * loop for seconds). Other changes to a large library stay incremental and
+ * here: they cost the size of the change.
  */
 export async function withChanges(library: Library, changes: Parameters<Library['with']>[0]): Promise<Library> {
+  if (!changes.add?.length && !changes.remove?.length && !changes.curated) return library.with(changes);
   const store = library.store;
-  const incremental = store instanceof InMemoryPointStore && store.segmented && !changes.curated;
-  if (incremental || (!changes.add?.length && !changes.remove?.length && !changes.curated)) return library.with(changes);
+  const added = characters(changes.add ?? []);
+  const incremental =
+    store instanceof InMemoryPointStore && store.segmented && !changes.curated && (added < OFF_THREAD_CHARS || added < REBUILD_SHARE * characters(library.docs));
+  if (incremental) return library.with(changes);
   // The documents Library.with would rebuild from.
   const replaced = new Set([...(changes.remove ?? []), ...(changes.add ?? []).map((d) => d.slug)]);
   const docs = [...library.docs.filter((d) => !replaced.has(d.slug)), ...(changes.add ?? [])];

@@ -64,6 +64,19 @@ describe('GIVEN a document long enough to be parsed and indexed in a worker', ()
     expect(citations(next, 'grain exports astana')).toEqual(citations(new Library([...small.docs, doc]), 'grain exports astana'));
   });
 
+  it('THEN added to a large library it is a large share of, it is indexed in a worker too, and the library answers like a rebuilt one', async () => {
+    const large = new Library(Array.from({ length: 120 }, (_, i) => makeDoc(`brief-${i}`, prose(2_000, 100 + i))));
+    expect((large.store as InMemoryPointStore).segmented).toBe(true);
+    const doc = parseDocumentDetailed({ path: 'long-report.txt', raw, ext: '.txt' }).doc;
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
+    const next = await withChanges(large, { add: [doc] });
+    clearInterval(timer);
+    expect(turns).toBeGreaterThanOrEqual(3);
+    const rebuilt = new Library([...large.docs, doc]);
+    for (const q of ['grain exports astana', 'copper tarifs', 'pipeline harvest summit']) expect(citations(next, q), q).toEqual(citations(rebuilt, q));
+  });
+
   it('THEN a short change is still made in this thread, as Library.with makes it', async () => {
     const small = new Library([makeDoc('seed', 'The minister met the delegation in Astana to discuss grain exports.')]);
     const added = makeDoc('short', 'Copper tariffs were left for the summit.');
