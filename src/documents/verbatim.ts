@@ -42,6 +42,21 @@ async function hashFile(file: string): Promise<string> {
 }
 
 /**
+ * Paths of documents restored from a snapshot whose file no longer holds the
+ * bytes they were read from (or is gone): the running bot reads them again
+ * (the folder watcher's `touch`), so searches and summaries catch up too.
+ * One file at a time, streamed: a background job, never a burst.
+ */
+export async function changedSinceSnapshot(docs: readonly Doc[]): Promise<string[]> {
+  const changed: string[] = [];
+  for (const doc of docs) {
+    const source = fromSnapshot.get(doc);
+    if (source && (await hashFile(source.file).catch(() => undefined)) !== source.sha256) changed.push(doc.path);
+  }
+  return changed;
+}
+
+/**
  * The document as its file reads now, when that differs from what the
  * snapshot holds; `undefined` when they agree. Throws a UserError when the
  * file is gone or can no longer be read.

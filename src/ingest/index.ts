@@ -1,5 +1,6 @@
 import type { Library } from '../library.js';
 import type { Logger } from '../log.js';
+import { changedSinceSnapshot } from '../documents/verbatim.js';
 import { Libraries } from '../tenancy/libraries.js';
 import { LibraryManager } from './manager.js';
 import type { IngestService, IngestSettings } from './service.js';
@@ -31,5 +32,17 @@ export async function startLibraryServices(
   const ingest = libraries.shared.ingest;
   await ingest.init();
   const watcher = opts.watch ? watchDataDir(settings.dataDir, (rel) => libraries.writerFor(rel), { logger: opts.logger, maxBytes: settings.maxBytes }) : undefined;
+  // A snapshot that looked fresh may hold words its files no longer have (an edit that kept the mtime):
+  // those documents are read again, in the background, as if the watcher had seen them change.
+  if (watcher) {
+    void changedSinceSnapshot(library.docs).then(
+      (paths) => {
+        if (paths.length === 0) return;
+        opts.logger?.warn({ paths: paths.slice(0, 20), count: paths.length }, 'documents changed since the index snapshot was built; reading them again');
+        watcher.touch(paths);
+      },
+      (err: unknown) => opts.logger?.warn({ err }, 'could not check documents against the index snapshot'),
+    );
+  }
   return { libraries, manager, ingest, watcher };
 }

@@ -1,7 +1,8 @@
 import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession } from '../../src/console/session.js';
+import { startLibraryServices } from '../../src/ingest/index.js';
 import { loadCommands } from '../../src/interactions/registry.js';
 import type { CommandModule } from '../../src/interactions/command.js';
 import type { Library } from '../../src/library.js';
@@ -116,5 +117,24 @@ describe('GIVEN an index snapshot that still looks fresh but whose file was edit
     const reply = await session.answer(`/press ${n + 1}`);
     expect(reply.content).toContain('must NOT love itself');
     expect(reply.content).not.toContain('liberate');
+  });
+});
+
+describe('GIVEN the bot started on such a snapshot (library services with the folder watcher)', () => {
+  it('THEN the edited document is read again in the background, so searches show the file\'s words too', async () => {
+    await editKeepingStamp('must liberate itself', 'must NOT love itself');
+    const library = await openLibrary(dir, { inProcess: true, logger });
+    expect(messages).toEqual(['library loaded from snapshot']);
+    const services = await startLibraryServices(library, { dataDir: dir, maxBytes: 1 << 20, allowPrivateUrls: false }, { logger, watch: true });
+    try {
+      await vi.waitFor(() => expect(services.manager.current().quote('yoke#p1.s1').point.text).toContain('must NOT love itself'), { timeout: 20_000, interval: 100 });
+      const found = services.manager.current().search('yoke of debt', { limit: 3 }).hits.map((h) => h.point.text);
+      expect(found.join('\n')).toContain('must NOT love itself');
+      expect(found.join('\n')).not.toContain('liberate');
+      // Only that document was read again; the others are the snapshot's, untouched.
+      expect(services.manager.current().doc('doc-3')).toBe(library.doc('doc-3'));
+    } finally {
+      await services.watcher?.close();
+    }
   });
 });
