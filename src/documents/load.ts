@@ -5,7 +5,8 @@ import { contentHash, duplicateReason, fileHashOf, recordFileHash } from './cont
 import type { Doc } from '../types.js';
 import { DocumentError } from './errors.js';
 import { pdfToText, PdfUnreadable } from './pdf.js';
-import { isDocumentExt, parseDocumentDetailed, type DocumentExt, type ParsedDocument } from './parse.js';
+import { parseDocumentOffThread } from './parse-offthread.js';
+import { isDocumentExt, type DocumentExt, type ParsedDocument } from './parse.js';
 import { suffixedSlug } from './slug.js';
 
 export interface WarnLogger {
@@ -176,7 +177,8 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
 
   // A PDF is parsed as the plain text of its text layer.
   const raw = ext === '.pdf' ? await pdfText(relPath, bytes, maxBytes) : utf8Text(relPath, bytes);
-  const parsed = parseDocumentDetailed({ path: relPath, raw, ext: ext === '.pdf' ? '.txt' : ext });
+  // A long document is parsed in a worker when this is the main thread (the folder watcher, a server's library loading).
+  const parsed = await parseDocumentOffThread({ path: relPath, raw, ext: ext === '.pdf' ? '.txt' : ext });
   if (parsed.doc.paragraphs.length === 0) throw new DocumentError('document has no text', { path: relPath });
   recordFileHash(parsed.doc, bytes);
   return parsed;

@@ -7,7 +7,7 @@ import { DocumentError } from '../documents/errors.js';
 import { DocumentStoreUnavailable, type DocumentRecorder } from '../documents/mirror.js';
 import { RefusalError } from '../errors.js';
 import { renderDocument } from '../documents/frontmatter.js';
-import { parseDocumentOffThread } from '../store/offthread.js';
+import { parseDocumentOffThread } from '../documents/parse-offthread.js';
 import type { Library } from '../library.js';
 import { fold } from '../text/normalize.js';
 import type { Logger } from '../log.js';

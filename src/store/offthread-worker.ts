@@ -7,13 +7,8 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseDocumentDetailed, type ParseInput } from '../documents/parse.js';
-import { pointsOf } from '../points.js';
-import { buildTopics } from '../topics/build.js';
+import type { ParseInput } from '../documents/parse.js';
 import { DocAssembler, docMessages, type DocMessage } from './doc-messages.js';
-import { smallEnoughToScan } from './point-store.js';
-import { SegmentedIndex } from './segmented.js';
-import { encodeSnapshot, storeTopics } from './snapshot.js';
 
 export type Job = { kind: 'parse'; path: string; ext: ParseInput['ext'] } | { kind: 'build'; curated?: Record<string, string[]>; topics: boolean };
 
@@ -29,13 +24,13 @@ const port = parentPort!;
 const text: string[] = [];
 const docs = new DocAssembler();
 
-port.on('message', (message: { type: 'text'; chunk: string } | DocMessage | { type: 'end' }) => {
+port.on('message', async (message: { type: 'text'; chunk: string } | DocMessage | { type: 'end' }) => {
   if (message.type === 'text') text.push(message.chunk);
   else if (message.type !== 'end') docs.take(message);
   else {
     try {
-      if (job.kind === 'parse') parse();
-      else build();
+      if (job.kind === 'parse') await parse();
+      else await build();
     } catch (err) {
       port.postMessage({ type: 'error', name: (err as Error).name, message: (err as Error).message });
     }
@@ -43,14 +38,23 @@ port.on('message', (message: { type: 'text'; chunk: string } | DocMessage | { ty
   }
 });
 
-function parse(): void {
+// Each job loads only what it needs: a parse has no use for the topic builder's language model.
+async function parse(): Promise<void> {
+  const { parseDocumentDetailed } = await import('../documents/parse.js');
   const { path, ext } = job as Extract<Job, { kind: 'parse' }>;
   const { doc, slugPinned } = parseDocumentDetailed({ path, raw: text.join(''), ext });
   for (const m of docMessages(doc)) port.postMessage(m);
   port.postMessage({ type: 'parsed', slugPinned });
 }
 
-function build(): void {
+async function build(): Promise<void> {
+  const [{ pointsOf }, { buildTopics }, { smallEnoughToScan }, { SegmentedIndex }, { encodeSnapshot, storeTopics }] = await Promise.all([
+    import('../points.js'),
+    import('../topics/build.js'),
+    import('./point-store.js'),
+    import('./segmented.js'),
+    import('./snapshot.js'),
+  ]);
   const { curated, topics } = job as Extract<Job, { kind: 'build' }>;
   const points = pointsOf(docs.docs);
   const index = smallEnoughToScan(points) ? undefined : SegmentedIndex.build(points);

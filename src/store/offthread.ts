@@ -7,97 +7,17 @@
  * and comes back in small messages, and the library is assembled from it here
  * in slices of a few milliseconds (libraryFromContent).
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { DocumentError } from '../documents/errors.js';
-import { parseDocumentDetailed, type ParsedDocument, type ParseInput } from '../documents/parse.js';
 import { Library } from '../library.js';
 import { pointsOf } from '../points.js';
 import type { Doc } from '../types.js';
-import { DocAssembler, docMessages, type DocMessage } from './doc-messages.js';
-import type { Job } from './offthread-worker.js';
-import { pacer } from './pace.js';
+import { docMessages } from './doc-messages.js';
 import { primeSearchCode } from './prime.js';
 import { InMemoryPointStore } from './point-store.js';
 import { libraryFromContent } from './restore.js';
 import { decodeSnapshot } from './snapshot.js';
+import { OFF_THREAD_CHARS, postPaced, runJob } from './worker-job.js';
 
-/** Characters of text from which parsing or rebuilding goes to a worker (in this thread it would take some 50 ms or more). */
-export const OFF_THREAD_CHARS = 256 * 1024;
-
-function workerUrl(): URL {
-  const here = fileURLToPath(import.meta.url);
-  // Under tsx the sources are TypeScript and the worker needs a small JS entry that registers tsx first.
-  const name = path.extname(here) === '.ts' ? 'offthread-worker-entry.mjs' : 'offthread-worker.js';
-  return pathToFileURL(path.join(path.dirname(here), name));
-}
-
-type Reply = DocMessage | { type: 'parsed'; slugPinned: boolean } | { type: 'built'; bytes: Uint8Array } | { type: 'error'; name: string; message: string };
-
-/**
- * Runs one job in a fresh worker: `send` posts its input (yielding between
- * messages), `receive` sees each reply until it returns a result.
- */
-function runJob<T>(job: Job, send: (post: (message: unknown) => void) => Promise<void>, receive: (reply: Reply) => T | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const worker = new Worker(workerUrl(), { workerData: job });
-    let settled = false;
-    const settle = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-      void worker.terminate();
-    };
-    worker.on('message', (reply: Reply) => {
-      if (reply.type === 'error') {
-        const err = reply.name === 'DocumentError' ? new DocumentError(reply.message) : new Error(`${reply.name}: ${reply.message}`);
-        settle(() => reject(err));
-        return;
-      }
-      try {
-        const result = receive(reply);
-        if (result !== undefined) settle(() => resolve(result));
-      } catch (err) {
-        settle(() => reject(err));
-      }
-    });
-    worker.once('error', (err) => settle(() => reject(err)));
-    worker.once('exit', (code) => settle(() => reject(new Error(`library worker stopped (exit code ${code}) before it answered`))));
-    send((message) => worker.postMessage(message)).then(
-      () => worker.postMessage({ type: 'end' }),
-      (err: unknown) => settle(() => reject(err)),
-    );
-  });
-}
-
-/** Posts each message, yielding to the event loop whenever a slice's few milliseconds are used. */
-async function postPaced(messages: Iterable<unknown>, post: (message: unknown) => void): Promise<void> {
-  const pace = pacer();
-  for (const m of messages) {
-    post(m);
-    if (pace.due()) await pace.pause();
-  }
-}
-
-function* textChunks(text: string): Generator<{ type: 'text'; chunk: string }> {
-  for (let at = 0; at < text.length; at += OFF_THREAD_CHARS) yield { type: 'text', chunk: text.slice(at, at + OFF_THREAD_CHARS) };
-}
-
-/** parseDocumentDetailed, in a worker when the text is long: the same document either way. */
-export async function parseDocumentOffThread(input: ParseInput): Promise<ParsedDocument> {
-  if (input.raw.length < OFF_THREAD_CHARS) return parseDocumentDetailed(input);
-  const docs = new DocAssembler();
-  return runJob<ParsedDocument>(
-    { kind: 'parse', path: input.path, ext: input.ext },
-    (post) => postPaced(textChunks(input.raw), post),
-    (reply) => {
-      if (reply.type === 'parsed') return { doc: docs.docs[0]!, slugPinned: reply.slugPinned };
-      if (reply.type === 'doc' || reply.type === 'paragraphs') docs.take(reply);
-      return undefined;
-    },
-  );
-}
+export { OFF_THREAD_CHARS } from './worker-job.js';
 
 let primed: Promise<void> | undefined;
 

@@ -1,7 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadDocumentFile } from '../../src/documents/load.js';
 import { parseDocumentDetailed } from '../../src/documents/parse.js';
 import { Library } from '../../src/library.js';
-import { buildLibraryOffThread, OFF_THREAD_CHARS, parseDocumentOffThread, withChanges } from '../../src/store/offthread.js';
+import { parseDocumentOffThread } from '../../src/documents/parse-offthread.js';
+import { buildLibraryOffThread, OFF_THREAD_CHARS, withChanges } from '../../src/store/offthread.js';
 import { InMemoryPointStore } from '../../src/store/point-store.js';
 import { seededRandom } from '../../src/random.js';
 import { makeDoc } from '../helpers/docs.js';
@@ -75,6 +80,21 @@ describe('GIVEN a document long enough to be parsed and indexed in a worker', ()
     expect(turns).toBeGreaterThanOrEqual(3);
     const rebuilt = new Library([...large.docs, doc]);
     for (const q of ['grain exports astana', 'copper tarifs', 'pipeline harvest summit']) expect(citations(next, q), q).toEqual(citations(rebuilt, q));
+  });
+
+  it('THEN read from the data folder on the main thread (the folder watcher, a server\'s library loading), it is parsed in a worker, the same document', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'dossier-offthread-'));
+    try {
+      await writeFile(path.join(dir, 'long-report.md'), raw);
+      let turns = 0;
+      const timer = setInterval(() => turns++, 1);
+      const loaded = await loadDocumentFile(dir, 'long-report.md');
+      clearInterval(timer);
+      expect(turns).toBeGreaterThanOrEqual(3);
+      expect(loaded).toEqual(parseDocumentDetailed({ path: 'long-report.md', raw, ext: '.md' }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('THEN a short change is still made in this thread, as Library.with makes it', async () => {
