@@ -18,7 +18,7 @@ export interface LibraryChanges {
 export class LibraryManager {
   private library: Library;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Rebuilds the index over the live points once forgotten documents' outnumber them, in the background. */
+  /** Rebuilds the index over the live points, in the background, once forgotten documents' points outnumber them. */
   readonly compaction: Compactor;
 
   constructor(initial: Library, logger?: Logger) {
