@@ -18,7 +18,10 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { loadDocuments } from '../src/documents/load.js';
+import { Library } from '../src/library.js';
 import { pointsOf } from '../src/points.js';
+import { SUMMARY_LENGTHS } from '../src/summary/index.js';
 import { DEFAULT_CORPUS, loadCorpus, REPO, sentenceCount, subset } from './corpus.js';
 import { generateQueries, MIN_CONTENT } from './queries.js';
 import { answers, generateQuestions } from './questions.js';
@@ -213,7 +216,13 @@ let rouge: SummaryEvaluation | undefined;
 try {
   rouge = await evaluateSummaries(evalPath);
   log(`Summaries on ${rouge.n} CNN/DailyMail articles (${evalPath}), ROUGE F1 %: R-1 / R-2 / R-L`);
-  log(`dossier ${rouge.dossier.r1.toFixed(2)} / ${rouge.dossier.r2.toFixed(2)} / ${rouge.dossier.rL.toFixed(2)} · lead-3 ${rouge.lead3.r1.toFixed(2)} / ${rouge.lead3.r2.toFixed(2)} / ${rouge.lead3.rL.toFixed(2)}`);
+  const triple = (t: SummaryEvaluation['lead3']) => `${t.r1.toFixed(2)} / ${t.r2.toFixed(2)} / ${t.rL.toFixed(2)}`;
+  log(`dossier ${triple(rouge.dossier)} · lead-3 ${triple(rouge.lead3)} · textrank ${triple(rouge.textrank)}`);
+  // The analysis case: which sentences the bundled article's summaries quote (the thesis is ¶2.1, ¶5.2 or ¶6.1, ¶7.2).
+  const bundled = new Library((await loadDocuments(path.join(REPO, 'test/fixtures/library'))).docs);
+  for (const [name, n] of Object.entries(SUMMARY_LENGTHS)) {
+    log(`bundled article, ${name} summary: ${bundled.summary('putin-sharif-sco', n).map((p) => p.citation.split('#')[1]).join(' · ')}`);
+  }
 } catch (err) {
   log(`Summaries: skipped (${(err as Error).message})`);
 }

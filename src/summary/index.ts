@@ -10,15 +10,21 @@
  * pointers to other pieces rank last; a position prior favours early sentences
  * only as far as the text reads like news (centrality falling with position),
  * so an analysis piece is summarised by the argument it keeps returning to, not
- * its opening. Greedy selection skips any sentence too similar to one already
- * chosen. Tuning and figures: bench/summary-eval.ts, docs/summaries.md.
+ * its opening. Where a document argues rather than reports, two more things
+ * count, as they do in how such pieces are built: its closing paragraph
+ * restates the point (its most central sentence gains), and sentences pinned
+ * to a date or an amount report the events and figures the argument works on
+ * rather than its claims (they lose part of their centrality). Greedy
+ * selection skips any sentence too similar to one already chosen. Tuning and
+ * figures: bench/summary-eval.ts, docs/benchmarks.md.
  */
 import type { Point } from '../types.js';
+import { entityTypes } from '../text/nlp.js';
 import { isSummarizable } from './filter.js';
-import { termsOf } from './terms.js';
+import { namedTermsOf, withNameIdf } from './terms.js';
 
 export { isByline, isSummarizable, MIN_SUMMARY_WORDS } from './filter.js';
-export { contentTerms, termsOf } from './terms.js';
+export { contentTerms, namedTermsOf, termsOf } from './terms.js';
 
 export interface SummarizeOptions {
   /** Fewest sentences to return when that many candidates exist (default 2). */
@@ -111,16 +117,17 @@ function dot(a: Vector, b: Vector): number {
 const vectorCache = new WeakMap<(term: string) => number, WeakMap<Point, Vector>>();
 const idfMemo = new WeakMap<(term: string) => number, (term: string) => number>();
 
-function memoIdf(idf: (term: string) => number): (term: string) => number {
-  let memo = idfMemo.get(idf);
+function memoIdf(wordIdf: (term: string) => number): (term: string) => number {
+  let memo = idfMemo.get(wordIdf);
   if (!memo) {
     const values = new Map<string, number>();
+    const idf = withNameIdf(wordIdf);
     memo = (t) => {
       let v = values.get(t);
       if (v === undefined) values.set(t, (v = idf(t)));
       return v;
     };
-    idfMemo.set(idf, memo);
+    idfMemo.set(wordIdf, memo);
   }
   return memo;
 }
@@ -156,7 +163,7 @@ export function sentenceIdf(points: readonly Point[]): (term: string) => number 
   for (const p of points) {
     if (p.kind !== 'sentence') continue;
     n++;
-    for (const t of new Set(termsOf(p))) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const t of new Set(namedTermsOf(p))) df.set(t, (df.get(t) ?? 0) + 1);
   }
   return (t) => {
     const f = df.get(t) ?? 0;
@@ -177,7 +184,7 @@ export function summarize(candidates: readonly Point[], opts: SummarizeOptions =
   const pool: { point: Point; order: number; terms: readonly string[] }[] = [];
   candidates.forEach((point, order) => {
     if (point.kind !== 'sentence' || !usable(point)) return;
-    const terms = termsOf(point);
+    const terms = namedTermsOf(point);
     if (terms.length > 0) pool.push({ point, order, terms });
   });
   if (pool.length === 0) return [];
@@ -213,11 +220,14 @@ export function summarize(candidates: readonly Point[], opts: SummarizeOptions =
   const best = centrality.reduce((m, c) => Math.max(m, c), 0) || 1;
   const norm = centrality.map((c, i) => (c / best) * (refersElsewhere(pool[i]!.point.text) ? REFERENCE_PENALTY : 1));
 
-  const pw = Math.min(1, Math.max(0, opts.positionWeight ?? DOCUMENT_POSITION_WEIGHT * newsLike(pool.map((c) => c.point.doc), rank, norm)));
+  // A caller's fixed weight means the candidates are not one document's run of sentences (a topic's).
+  const news = opts.positionWeight === undefined ? newsLike(pool.map((c) => c.point.doc), rank, norm) : 1;
+  const pw = Math.min(1, Math.max(0, opts.positionWeight ?? DOCUMENT_POSITION_WEIGHT * news));
   const scored = pool.map((_, i) => ({
     i,
     score: (norm[i]! < ON_SUBJECT ? -1 : 0) + (1 - pw) * norm[i]! + pw / (1 + rank[i]! / POSITION_SCALE),
   }));
+  if (news < 1) weighArgument(pool.map((c) => c.point), norm, scored, 1 - news, k);
   scored.sort((a, b) => b.score - a.score || a.i - b.i);
 
   const chosen: number[] = [];
@@ -251,6 +261,58 @@ const REFERENCE =
 
 export function refersElsewhere(text: string): boolean {
   return REFERENCE.test(text);
+}
+
+/**
+ * Share of the top centrality that the closing paragraph's most central
+ * sentence gains in a document that argues: an argument ends by restating its
+ * point or saying what should follow from it ("it's long since been time for
+ * Pakistan to …"), in words of its own rather than the body's, so centrality
+ * alone ranks it low. One sentence per document: the close is one claim, not a
+ * second summary. Any value in 0.15–0.35 gives the bundled article the same
+ * summaries.
+ */
+const CONCLUSION_WEIGHT = 0.25;
+/** A document needs an opening, a body and a close to have a closing paragraph worth the name. */
+const MIN_PARAGRAPHS_FOR_CLOSE = 3;
+/**
+ * Share of its centrality a sentence pinned to a date, a time, a duration or
+ * an amount ("this week's SCO Summit", "approaching $1 billion", "approved
+ * over a year ago") loses in a document that argues: such sentences report
+ * the events and figures an argument works on, while its claims are general.
+ * Any value in 0.2–0.35 gives the bundled article the same summaries.
+ */
+const EVIDENCE_DISCOUNT = 0.25;
+/** Entity types (wink-nlp's recogniser) that pin a sentence to an event or a figure. */
+const EVIDENCE_ENTITIES: ReadonlySet<string> = new Set(['DATE', 'TIME', 'DURATION', 'MONEY', 'PERCENT']);
+/** Candidates, per summary sentence wanted, that the entity recogniser reads (it costs ~0.3 ms a sentence). */
+const EVIDENCE_READ_PER_PICK = 4;
+
+/**
+ * Adjusts scores for a document that argues (`argument` 0..1, the share of
+ * it that is not news-like): the closing paragraph's most central sentence
+ * gains, sentences pinned to dates and amounts lose. Only the leading
+ * candidates are read for entities, so a long library-wide summary stays cheap.
+ */
+function weighArgument(points: readonly Point[], norm: readonly number[], scored: { i: number; score: number }[], argument: number, k: number): void {
+  const paragraphs = new Map<string, Set<number>>();
+  const close = new Map<string, number>();
+  for (const p of points) {
+    const seen = paragraphs.get(p.doc) ?? new Set<number>();
+    seen.add(p.paragraph);
+    paragraphs.set(p.doc, seen);
+  }
+  points.forEach((p, i) => {
+    const seen = paragraphs.get(p.doc)!;
+    if (seen.size < MIN_PARAGRAPHS_FOR_CLOSE || p.paragraph !== Math.max(...seen) || norm[i]! < ON_SUBJECT) return;
+    const best = close.get(p.doc);
+    if (best === undefined || norm[i]! > norm[best]!) close.set(p.doc, i);
+  });
+  for (const i of close.values()) scored[i]!.score += CONCLUSION_WEIGHT * argument;
+  const leading = [...scored].sort((a, b) => b.score - a.score || a.i - b.i).slice(0, EVIDENCE_READ_PER_PICK * k);
+  for (const s of leading) {
+    if (entityTypes(points[s.i]!.text).some((t) => EVIDENCE_ENTITIES.has(t))) s.score -= EVIDENCE_DISCOUNT * argument * norm[s.i]!;
+  }
 }
 
 /** Weight of a cosine to a sentence of the same paragraph, against 1 for one elsewhere in the document. */

@@ -7,7 +7,10 @@
  * tagging a short text then costs microseconds per word.
  *
  * Topics use it to name themselves by noun phrases and names; queries use it to
- * tell a question's verb from its subject and to meet a word's other forms.
+ * tell a question's verb from its subject and to meet a word's other forms;
+ * summaries use its entity recogniser to tell dated events and figures from
+ * claims. One instance does both (a second would cost another 0.2 s and 9 MB;
+ * recognising entities adds about half to the cost of tagging).
  */
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
@@ -31,7 +34,7 @@ export interface Tagged {
   end: number;
 }
 
-const nlp = winkNLP(model, ['pos']);
+const nlp = winkNLP(model, ['pos', 'ner']);
 
 /** Tags of every token of `text` (punctuation included), with offsets. */
 export function tag(text: string): Tagged[] {
@@ -67,4 +70,9 @@ export function lemmaOf(word: string): string {
     lemmaCache.set(word, lemma);
   }
   return lemma;
+}
+
+/** Types of the entities the model recognises in `text` ("DATE", "MONEY", "CARDINAL", …), in order. */
+export function entityTypes(text: string): string[] {
+  return nlp.readDoc(text).entities().out(nlp.its.type) as string[];
 }

@@ -196,6 +196,17 @@ describe('/topics, /topic, /summary', () => {
     }
   });
 
+  it.skipIf(!!process.env.DOSSIER_E2E_CORPUS)('GIVEN the bundled analysis piece THEN the default (medium) /summary quotes its thesis, not its opening', async () => {
+    const content = text(await h.fake.sendCommand('summary', { document: SLUG }));
+    const cited = [...content.matchAll(/`[a-z-]+#(p\d+\.s\d+)`/g)].map((m) => m[1]);
+    // Reluctance to defy the US (¶2.1); the energy deal as the red line (¶5.2) or the pivotal factor (¶6.1); the call to act (¶7.2).
+    expect(cited).toHaveLength(3);
+    expect(cited[0]).toBe('p2.s1');
+    expect(['p5.s2', 'p6.s1']).toContain(cited[1]);
+    expect(cited[2]).toBe('p7.s2');
+    expect(content).toContain('reluctant to defy the US');
+  });
+
   it('GIVEN an unknown document THEN /summary refuses before deferring, ephemerally', async () => {
     const res = await h.fake.sendCommand('summary', { document: 'no-such-doc' });
     expect(res.deferred).toBe(false);

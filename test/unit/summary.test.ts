@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadDocuments } from '../../src/documents/load.js';
 import { Library } from '../../src/library.js';
-import { isByline, isSummarizable, refersElsewhere, summarize, summaryLength, summarySize } from '../../src/summary/index.js';
+import { isByline, isSummarizable, namedTermsOf, refersElsewhere, summarize, summaryLength, summarySize } from '../../src/summary/index.js';
 import type { Point } from '../../src/types.js';
 
 /** One paragraph per entry; sentences split on '. ' (enough for hand-written text). */
@@ -126,22 +126,28 @@ describe('summarize', () => {
 });
 
 describe('summaries that carry the argument', () => {
-  // The shipped sample, read in place (read-only), as test/unit/bundled-data.test.ts does.
-  const bundled = async () => new Library((await loadDocuments(fileURLToPath(new URL('../../data/', import.meta.url)))).docs);
+  // The bundled article as shipped (the fixture copy: the working data/ holds whatever a user added).
+  const bundled = async () => new Library((await loadDocuments(fileURLToPath(new URL('../fixtures/library/', import.meta.url)))).docs);
   const cited = (pts: Point[]) => pts.map((p) => p.citation.split('#')[1]);
 
-  it('GIVEN the bundled analysis piece THEN the medium summary states the red line, not ¶1’s aside or pointers to other pieces', async () => {
+  it('GIVEN the bundled analysis piece THEN the medium summary holds its thesis: reluctance to defy the US, the red line, the call to act', async () => {
     const library = await bundled();
     const medium = cited(library.summary('putin-sharif-sco', 3));
     expect(medium).toHaveLength(3);
-    // "… clinching a strategic energy deal with Russia would cross an invisible red line."
-    expect(medium).toContain('p5.s2');
+    // "That hasn’t come to fruition because Pakistan remains reluctant to defy the US …"
+    expect(medium[0]).toBe('p2.s1');
+    // "… clinching a strategic energy deal with Russia would cross an invisible red line." (or ¶6's "pivotal factor")
+    expect(['p5.s2', 'p6.s1']).toContain(medium[1]);
+    // "… it’s long since been time for Pakistan to put its money where its mouth is …"
+    expect(medium[2]).toBe('p7.s2');
+    // The short one keeps the first two: the reluctance and the deal.
+    expect(cited(library.summary('putin-sharif-sco', 2))).toEqual(['p2.s1', medium[1]]);
     // "They last met two years ago … which was analyzed here at the time." / "The preceding hyperlinked piece …"
     expect(medium).not.toContain('p1.s2');
     expect(medium).not.toContain('p1.s3');
     const long = cited(library.summary('putin-sharif-sco', 5));
     // "… the pivotal factor in determining whether bilateral relations remain cordial …"
-    expect(long).toEqual(expect.arrayContaining(['p5.s2', 'p6.s1']));
+    expect(long).toEqual(expect.arrayContaining(['p2.s1', 'p5.s2', 'p6.s1', 'p7.s2']));
     expect(long).not.toContain('p1.s2');
   });
 
@@ -164,6 +170,23 @@ describe('summaries that carry the argument', () => {
     expect(refersElsewhere('The preceding hyperlinked piece drew attention to Putin’s high hopes.')).toBe(true);
     expect(refersElsewhere('Pakistan remains reluctant to defy the US.')).toBe(false);
     expect(refersElsewhere('Here is what the deal would mean for Pakistan.')).toBe(false);
+  });
+});
+
+describe('namedTermsOf', () => {
+  const terms = (text: string) => namedTermsOf({ text });
+
+  it('GIVEN a country under its several names THEN they are one term, and "US" counts (it is not the pronoun "us")', () => {
+    expect(terms('Pakistan remains reluctant to defy the US.')).toEqual(['@Pakistan', 'remain', 'reluctant', 'defy', '@United States']);
+    expect(terms('It fears America’s wrath.')).toContain('@United States');
+    expect(terms('American hegemony')).toEqual(['@United States', 'hegemony']);
+    expect(terms('Russian wheat exports to Russia')).toEqual(['@Russia', 'wheat', 'export', '@Russia']);
+  });
+
+  it('GIVEN look-alikes THEN they stay words: the pronoun, another America, a name inside a longer word', () => {
+    expect(terms('Let us talk about it today.')).not.toContain('@United States');
+    expect(terms('Trade with Latin America grew.')).not.toContain('@United States');
+    expect(terms('Prussia was a kingdom.')).not.toContain('@Russia');
   });
 });
 
