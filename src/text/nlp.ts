@@ -32,6 +32,8 @@ export interface Tagged {
   /** Offsets into the tagged text. */
   start: number;
   end: number;
+  /** The type of the entity the token is part of ("DATE", "MONEY", …), if any. */
+  entity?: string;
 }
 
 const nlp = winkNLP(model, ['pos', 'ner']);
@@ -44,6 +46,9 @@ export function tag(text: string): Tagged[] {
   const pos = doc.tokens().out(its.pos) as string[];
   const lemma = doc.tokens().out(its.lemma as Parameters<ReturnType<typeof doc.tokens>["out"]>[0]) as string[];
   const spaces = doc.tokens().out(its.precedingSpaces) as string[];
+  const entity = new Array<string | undefined>(values.length);
+  const types = doc.entities().out(its.type) as string[];
+  (doc.entities().out(its.span) as unknown as [number, number][]).forEach(([from, to], e) => entity.fill(types[e], from, to + 1));
   const out: Tagged[] = [];
   let at = 0;
   values.forEach((value, i) => {
@@ -52,7 +57,9 @@ export function tag(text: string): Tagged[] {
     const found = text.indexOf(value, at);
     const start = found >= 0 && found - at <= 2 ? found : at;
     // The model has no lemma for a few contractions it does not split ("cannot", "Ive"): the word is its own.
-    out.push({ text: value, norm: fold(value), pos: pos[i] as Pos, lemma: fold(lemma[i] ?? value), start, end: start + value.length });
+    const token: Tagged = { text: value, norm: fold(value), pos: pos[i] as Pos, lemma: fold(lemma[i] ?? value), start, end: start + value.length };
+    if (entity[i]) token.entity = entity[i];
+    out.push(token);
     at = start + value.length;
   });
   return out;

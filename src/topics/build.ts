@@ -23,7 +23,7 @@ import { fold } from '../text/normalize.js';
 import type { Doc, Point, Topic } from '../types.js';
 import { ALIAS_GROUPS, type AliasGroup } from './aliases.js';
 import { ALLCAPS, BREAK, CAP, CaseRule, HYPHEN, INITIAL, LABEL, SentenceIndex, STOP, parsePhrase, type Phrase } from './matcher.js';
-import { CONNECTORS, phraseKind, SentenceTags, type PhraseKind } from './phrases.js';
+import { CONNECTORS, fullNounPhrase, phraseKind, SentenceTags, type PhraseKind } from './phrases.js';
 
 export { loadCuratedTopics } from './curated.js';
 export { findTopic, rankTopicsForAutocomplete } from './find.js';
@@ -543,7 +543,10 @@ function automaticDrafts(index: SentenceIndex, aliases: AliasMatcher): Draft[] {
       const bOk = b.members.length * 2 >= d.members.length ? 1 : 0;
       return bOk - aOk || b.tokens - a.tokens;
     })[0]!;
-    d.label = displayName(surfaceOf(index, best.phrase, best.proper));
+    const surface = surfaceOf(index, best.phrase, best.proper);
+    // A common noun phrase is named as the text mostly writes it, modifiers and all ("Strategic energy deal").
+    const front = best.proper ? undefined : fullNounPhrase(index, tags, best.phrase, best.members);
+    d.label = displayName(front ? `${front} ${surface}` : surface);
     d.keywords = d.parts.map((p) => surfaceOf(index, p.phrase, p.proper));
   }
   return drafts;

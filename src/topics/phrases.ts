@@ -78,13 +78,18 @@ export const CONNECTORS: ReadonlySet<string> = new Set(['of', 'for']);
 /** Sentences this short ("(Applause.)", "MS.") are transcript furniture: their uses say nothing. */
 const MIN_WORDS = 4;
 
-/**
- * The kind most of the candidate's sampled uses show; 'other' unless at least
- * half of them read as a noun phrase or a name. `proper` (capitalised
- * mid-sentence in most uses) makes a noun phrase a name.
- */
-export function phraseKind(index: SentenceIndex, tags: SentenceTags, phrase: Phrase, members: readonly number[], proper: boolean): PhraseKind {
-  const counts = { name: 0, phrase: 0, noun: 0, other: 0 };
+/** One use of a candidate as the tagger reads it: the sentence's tokens, and the phrase's first and last. */
+interface Use {
+  tagged: Tagged[];
+  first: number;
+  last: number;
+  /** The phrase's offsets in the sentence. */
+  start: number;
+  end: number;
+}
+
+/** Up to SAMPLE uses, the first in each of sentences spread over `members`. */
+function* sampledUses(index: SentenceIndex, tags: SentenceTags, phrase: Phrase, members: readonly number[]): Generator<Use> {
   let uses = 0;
   const step = Math.max(1, Math.floor(members.length / SAMPLE));
   for (let k = 0; k < members.length && uses < SAMPLE; k += step) {
@@ -95,19 +100,76 @@ export function phraseKind(index: SentenceIndex, tags: SentenceTags, phrase: Phr
       const tagged = tags.tagged(s).filter((t) => t.pos !== 'SPACE');
       if (tagged.filter((t) => t.pos !== 'PUNCT').length < MIN_WORDS) break;
       const first = tagged.findIndex((t) => t.end > start);
+      if (first < 0) break;
       let last = first;
       while (last + 1 < tagged.length && tagged[last + 1]!.start < end) last++;
-      if (first < 0) break;
-      // A possessive ends the phrase ("Putin's high hopes"): what follows it is not a continuation.
-      const next = tagged[last + 1]?.pos === 'PART' ? undefined : tagged[last + 1];
-      counts[useKind(tagged.slice(first, last + 1), { prev: tagged[first - 1], next, after: tagged[last + 2] }, phrase.keys.length)]++;
       uses++;
+      yield { tagged, first, last, start, end };
       break;
     }
+  }
+}
+
+/** Entity types that make a use a date or a time rather than a subject ("June", "This March"). */
+const WHEN: ReadonlySet<string> = new Set(['DATE', 'TIME', 'DURATION']);
+
+/**
+ * The kind most of the candidate's sampled uses show; 'other' unless at least
+ * half of them read as a noun phrase or a name. `proper` (capitalised
+ * mid-sentence in most uses) makes a noun phrase a name. A use inside a date
+ * the entity recogniser finds ("in June", "on March 3") is not a subject, and
+ * one inside a longer word as the tagger splits words ("MS" of "MS-13",
+ * "Harris Administration" of "Biden-Harris Administration") is a fragment.
+ */
+export function phraseKind(index: SentenceIndex, tags: SentenceTags, phrase: Phrase, members: readonly number[], proper: boolean): PhraseKind {
+  const counts = { name: 0, phrase: 0, noun: 0, other: 0 };
+  let uses = 0;
+  for (const { tagged, first, last, start, end } of sampledUses(index, tags, phrase, members)) {
+    uses++;
+    const inside = tagged.slice(first, last + 1);
+    if (tagged[first]!.start < start || tagged[last]!.end > end || inside.some((t) => t.entity !== undefined && WHEN.has(t.entity))) {
+      counts.other++;
+      continue;
+    }
+    // A possessive ends the phrase ("Putin's high hopes"): what follows it is not a continuation.
+    const next = tagged[last + 1]?.pos === 'PART' ? undefined : tagged[last + 1];
+    counts[useKind(inside, { prev: tagged[first - 1], next, after: tagged[last + 2] }, phrase.keys.length)]++;
   }
   if (uses === 0 || counts.other * 2 > uses) return 'other';
   // A name when most of its noun-phrase uses are names ("North-South Transport Corridor" once and
   // "trade corridor" once leave "corridor" a common noun).
   if (counts.name > counts.noun + counts.phrase || (proper && counts.noun === 0)) return 'name';
   return phrase.keys.length >= 2 ? 'phrase' : 'noun';
+}
+
+/** Words a name may gain in front ("strategic" before "energy deal"): modifiers of the noun phrase. */
+const EXTENDERS: ReadonlySet<Pos> = new Set(['ADJ', 'NOUN']);
+/** Most words a noun phrase's name may gain. */
+const MAX_EXTENSION = 2;
+
+/**
+ * The modifiers in front of a common-noun topic's phrase when most of its
+ * sampled uses share them ("strategic" before "energy deal"), folded; the name
+ * then is the whole noun phrase the text uses. Undefined when the uses
+ * disagree or have none. The name only: membership stays the phrase's.
+ */
+export function fullNounPhrase(index: SentenceIndex, tags: SentenceTags, phrase: Phrase, members: readonly number[]): string | undefined {
+  const fronts = new Map<string, number>();
+  let uses = 0;
+  for (const { tagged, first } of sampledUses(index, tags, phrase, members)) {
+    uses++;
+    let from = first;
+    while (from > 0 && first - from < MAX_EXTENSION) {
+      const t = tagged[from - 1]!;
+      // Words right before it (no punctuation between), neither names nor dates ("Russian", "this week's").
+      if (!EXTENDERS.has(t.pos) || t.entity !== undefined || tagged[from]!.start - t.end > 1 || /^\p{Lu}/u.test(t.text)) break;
+      from--;
+    }
+    if (from === first) continue;
+    const front = tagged.slice(from, first).map((t) => t.norm).join(' ');
+    fronts.set(front, (fronts.get(front) ?? 0) + 1);
+  }
+  let best: [string, number] | undefined;
+  for (const entry of fronts) if (!best || entry[1] > best[1]) best = entry;
+  return best && best[1] >= 2 && best[1] * 2 > uses ? best[0] : undefined;
 }
