@@ -18,16 +18,12 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { loadDocuments } from '../src/documents/load.js';
-import { Library } from '../src/library.js';
 import { pointsOf } from '../src/points.js';
-import { SUMMARY_LENGTHS } from '../src/summary/index.js';
+import { buildTopics } from '../src/topics/build.js';
 import { DEFAULT_CORPUS, loadCorpus, REPO, sentenceCount, subset } from './corpus.js';
 import { generateQueries, MIN_CONTENT } from './queries.js';
-import { answers, generateQuestions } from './questions.js';
-import { formatStability, measureStability } from './topic-stability.js';
+import { qualityTargets, runQualitySections } from './quality.js';
 import { PLAIN_FUSE_OPTIONS, runDossier, runFuse, type EngineResult } from './search-bench.js';
-import { evaluateSummaries, type SummaryEvaluation } from './summary-eval.js';
 import { formatLoadReport, runLoadBench, type LoadReport } from './load.js';
 import { formatLongLinesReport, runLongLinesBench } from './long-lines.js';
 import { formatTeamsReport, runTeamsBench, teamsTargets } from './teams.js';
@@ -45,9 +41,12 @@ const { values: args } = parseArgs({
     'fuse-budget': { type: 'string' },
     'skip-load': { type: 'boolean' },
     'skip-shards': { type: 'boolean' },
+    'only-quality': { type: 'boolean' },
   },
 });
 const quick = Boolean(args.quick);
+/** Only the answer-quality sections (questions, summaries, topics), with the full-corpus search they need. */
+const onlyQuality = Boolean(args['only-quality']);
 const corpusDir = path.resolve(args.corpus ?? DEFAULT_CORPUS);
 const seed = Number(args.seed ?? 42);
 const windows = Number(args.queries ?? (quick ? 60 : 200));
@@ -72,9 +71,10 @@ interface SizeRow {
   sentences: number;
   points: number;
   dossier: EngineResult;
-  fuse: EngineResult;
+  /** Left out with --only-quality. */
+  fuse?: EngineResult;
 }
-const sizes: (number | 'full')[] = quick ? [1000, 10000, 'full'] : [1000, 10000, 100000, 'full'];
+const sizes: (number | 'full')[] = onlyQuality ? ['full'] : quick ? [1000, 10000, 'full'] : [1000, 10000, 100000, 'full'];
 const rows: SizeRow[] = [];
 let fullStore: ReturnType<typeof runDossier>['store'] | undefined;
 let fullPoints: ReturnType<typeof pointsOf> = [];
@@ -87,14 +87,14 @@ for (const target of sizes) {
   const points = pointsOf(docs);
   const queries = generateQueries(points, windows, seed);
   const dossier = runDossier(points, queries);
-  const fuse = runFuse(points, queries, fuseBudgetMs);
+  const fuse = onlyQuality ? undefined : runFuse(points, queries, fuseBudgetMs);
   if (target === 'full') {
     fullStore = dossier.store;
     fullPoints = points;
   }
   const row: SizeRow = { target, documents: docs.length, sentences: sentenceCount(docs), points: points.length, dossier: { ...dossier, store: undefined } as EngineResult, fuse };
   rows.push(row);
-  for (const [name, r] of [['dossier', dossier], ['fuse.js', fuse]] as const) {
+  for (const [name, r] of [['dossier', dossier] as const, ...(fuse ? [['fuse.js', fuse] as const] : [])]) {
     const v = r.recall.byVariant;
     log(
       [
@@ -117,24 +117,23 @@ for (const target of sizes) {
 }
 log();
 
-// ---------------------------------------------------------------- natural questions
-const questionCount = quick ? 100 : 300;
-const questions = generateQuestions(fullPoints, questionCount, seed);
-let questionRecall = { at1: NaN, at5: NaN, n: 0 };
-if (fullStore && questions.length > 0) {
-  let at1 = 0;
-  let at5 = 0;
-  for (const q of questions) {
-    const rank = fullStore.search(q.text, { limit: 5 }).hits.findIndex((h) => answers(q, h.point));
-    if (rank === 0) at1++;
-    if (rank >= 0) at5++;
+// ---------------------------------------------------------------- answer quality only
+if (onlyQuality) {
+  const quality = await runQualitySections({ store: fullStore, points: fullPoints, knownItem: rows.at(-1)?.dossier.recall, corpusDir, evalPath, seed, quick, log });
+  const started = performance.now();
+  const topics = buildTopics({ docs: allDocs, points: fullPoints });
+  log(`Topics: ${topics.length} built in ${ms(performance.now() - started)} ms (on the main thread here); the 20 largest:`);
+  for (const t of topics.slice(0, 20)) log(`  ${String(t.points.length).padStart(6)} points · ${String(t.documents.length).padStart(5)} docs · ${t.name}`);
+  log();
+  log('Targets (full corpus):');
+  for (const [name, ok, value] of qualityTargets(quality)) log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
+  if (args.json) {
+    const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, quick, onlyQuality, sizes: rows, ...quality, topics: topics.slice(0, 20).map((t) => ({ name: t.name, points: t.points.length, documents: t.documents.length })) };
+    await writeFile(path.resolve(args.json), `${JSON.stringify(out, null, 2)}\n`);
+    log(`\nfigures written to ${path.resolve(args.json)}`);
   }
-  questionRecall = { at1: at1 / questions.length, at5: at5 / questions.length, n: questions.length };
+  process.exit(0);
 }
-log(
-  `Natural questions on the full corpus (bench/questions.ts: "what did <subject> <verb> about <object>?" from ${questions.length} seeded sentences, half of them documents' leads; the verb in its base form, the rest of the sentence unsaid): recall@1 ${pct(questionRecall.at1)}, recall@5 ${pct(questionRecall.at5)} (known-item: ${pct(rows.at(-1)?.dossier.recall.at1 ?? NaN)} / ${pct(rows.at(-1)?.dossier.recall.at5 ?? NaN)})`,
-);
-log();
 
 // ---------------------------------------------------------------- cold build in a worker
 log('Cold start without a saved index, in a fresh process (bench/serve.ts cold): a worker thread builds; the main thread stays free.');
@@ -211,26 +210,8 @@ log(
 log(`new document searchable after ${ms(serve.newDocument.addMs)} ms (${serve.newDocument.found ? 'found' : 'NOT FOUND'}); removal effective after ${ms(serve.newDocument.removeMs)} ms (${serve.newDocument.gone ? 'gone' : 'STILL THERE'})`);
 log();
 
-// ---------------------------------------------------------------- summaries
-let rouge: SummaryEvaluation | undefined;
-try {
-  rouge = await evaluateSummaries(evalPath);
-  log(`Summaries on ${rouge.n} CNN/DailyMail articles (${evalPath}), ROUGE F1 %: R-1 / R-2 / R-L`);
-  const triple = (t: SummaryEvaluation['lead3']) => `${t.r1.toFixed(2)} / ${t.r2.toFixed(2)} / ${t.rL.toFixed(2)}`;
-  log(`dossier ${triple(rouge.dossier)} · lead-3 ${triple(rouge.lead3)} · textrank ${triple(rouge.textrank)}`);
-  // The analysis case: which sentences the bundled article's summaries quote (the thesis is ¶2.1, ¶5.2 or ¶6.1, ¶7.2).
-  const bundled = new Library((await loadDocuments(path.join(REPO, 'test/fixtures/library'))).docs);
-  for (const [name, n] of Object.entries(SUMMARY_LENGTHS)) {
-    log(`bundled article, ${name} summary: ${bundled.summary('putin-sharif-sco', n).map((p) => p.citation.split('#')[1]).join(' · ')}`);
-  }
-} catch (err) {
-  log(`Summaries: skipped (${(err as Error).message})`);
-}
-log();
-
-log('Topic stability (bench/topic-stability.ts): names unchanged after adding 1, 10 and 100 held-out corpus documents, topics rebuilt from scratch; targets ≥ 90 % after one, ≥ 80 % after ten');
-log(formatStability(await measureStability(corpusDir, seed, !quick)));
-log();
+// ---------------------------------------------------------------- answer quality
+const quality = await runQualitySections({ store: fullStore, points: fullPoints, knownItem: rows.at(-1)?.dossier.recall, corpusDir, evalPath, seed, quick, log });
 
 log(`Topics: ${cold.topics} built in ${ms(cold.topicsMs)} ms (in the build worker); the 20 largest:`);
 for (const t of serve.topics) log(`  ${String(t.points).padStart(6)} points · ${String(t.documents).padStart(5)} docs · ${t.name}`);
@@ -297,7 +278,7 @@ const checks: [string, boolean, string][] = [
     Math.max(serve.concurrent.latency.max, serve.interactive.latency.max, serve.autocomplete.max) <= 50 && serve.interactive.loopDelay.max <= 50,
     `${ms(Math.max(serve.concurrent.latency.max, serve.interactive.latency.max, serve.autocomplete.max))} (longest single operation); loop delay with users typing ${ms(serve.interactive.loopDelay.max)}`,
   ],
-  ['ROUGE-1/2/L above Lead-3', !!rouge && rouge.dossier.r1 > rouge.lead3.r1 && rouge.dossier.r2 > rouge.lead3.r2 && rouge.dossier.rL > rouge.lead3.rL, rouge ? 'see above' : 'skipped'],
+  ...qualityTargets(quality),
   ['topics ≤ 30 s', cold.topicsMs <= 30000, ms(cold.topicsMs)],
   ['long lines: every search < 50 ms', longLines.search.max < 50, `max ${ms(longLines.search.max)}, p99 ${ms(longLines.search.p99)}`],
   ['long lines: every keystroke < 50 ms', longLines.keystrokes.max < 50, `max ${ms(longLines.keystrokes.max)}, p99 ${ms(longLines.keystrokes.p99)}`],
@@ -321,7 +302,7 @@ log('Targets (full corpus):');
 for (const [name, ok, value] of checks) log(`  ${ok ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
 
 if (args.json) {
-  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, questions: questionRecall, cold, serve, rouge, longLines, digest, load, teams, teamsLoad, shards, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
+  const out = { date: new Date().toISOString(), node: process.version, loadavg: os.loadavg(), corpus: corpusDir, seed, windows, quick, sizes: rows, questions: quality.questions, rouge: quality.rouge, bundledSummaries: quality.bundled, stability: quality.stability, cold, serve, longLines, digest, load, teams, teamsLoad, shards, targets: checks.map(([name, met, value]) => ({ name, met, value })) };
   await writeFile(path.resolve(args.json), `${JSON.stringify(out, null, 2)}\n`);
   log(`\nfigures written to ${path.resolve(args.json)}`);
 }

@@ -69,7 +69,8 @@ export async function measureStability(corpusDir: string, seed: number, full = t
   }
   const heldOut = order.slice(0, 100).map((i) => corpus[i]!);
   const rest = order.slice(100, full ? undefined : 1600).sort((a, b) => a - b).map((i) => corpus[i]!);
-  const article = (await loadDocuments(path.join(REPO, 'data'))).docs;
+  // The bundled article as shipped (the working data/ may hold a user's own documents too).
+  const article = (await loadDocuments(path.join(REPO, 'test/fixtures/library'))).docs;
 
   const rows: StabilityRow[] = [];
   for (const [name, base] of [

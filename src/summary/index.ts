@@ -269,8 +269,8 @@ export function refersElsewhere(text: string): boolean {
  * point or saying what should follow from it ("it's long since been time for
  * Pakistan to …"), in words of its own rather than the body's, so centrality
  * alone ranks it low. One sentence per document: the close is one claim, not a
- * second summary. Any value in 0.15–0.35 gives the bundled article the same
- * summaries.
+ * second summary. Any value in 0.1–0.4 gives the bundled article the same
+ * medium summary.
  */
 const CONCLUSION_WEIGHT = 0.25;
 /** A document needs an opening, a body and a close to have a closing paragraph worth the name. */
@@ -280,7 +280,7 @@ const MIN_PARAGRAPHS_FOR_CLOSE = 3;
  * an amount ("this week's SCO Summit", "approaching $1 billion", "approved
  * over a year ago") loses in a document that argues: such sentences report
  * the events and figures an argument works on, while its claims are general.
- * Any value in 0.2–0.35 gives the bundled article the same summaries.
+ * Any value in 0.1–0.45 gives the bundled article the same medium summary.
  */
 const EVIDENCE_DISCOUNT = 0.25;
 /** Entity types (wink-nlp's recogniser) that pin a sentence to an event or a figure. */
