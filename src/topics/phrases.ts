@@ -54,19 +54,34 @@ export class SentenceTags {
  * energy" before "deal"), or a name that another name continues ("Department"
  * in "Department of Energy", "Affairs" in "Veterans Affairs"), is a fragment.
  */
-function useKind(inside: readonly Tagged[], around: { prev?: Tagged; next?: Tagged; after?: Tagged }, words: number): PhraseKind {
+/** The tokens around one use of a phrase. */
+interface Around {
+  prev?: Tagged;
+  /** The token after the phrase (none after a possessive), then the two after that. */
+  next?: Tagged;
+  after: (Tagged | undefined)[];
+}
+
+/** A name that "of"/"for" joins to the name after it ("Department" of "Department of the Interior"). */
+function joinedName(connector: Tagged | undefined, beyond: (Tagged | undefined)[]): boolean {
+  if (!connector || !CONNECTORS.has(connector.norm)) return false;
+  const [first, second] = beyond;
+  return first?.pos === 'PROPN' || (first?.pos === 'DET' && second?.pos === 'PROPN');
+}
+
+function useKind(inside: readonly Tagged[], around: Around, words: number): PhraseKind {
   const core = inside.filter((t) => !JOINERS.has(t.pos));
   if (core.length === 0) return 'other';
   // Joiners only between words of a name, never at its edges.
   if (JOINERS.has(inside[0]!.pos) || (JOINERS.has(inside.at(-1)!.pos) && inside.at(-1)!.pos !== 'PART')) return 'other';
   const head = core.at(-1)!;
   if (!NOMINAL.has(head.pos) || core.some((t) => !MODIFIER.has(t.pos))) return 'other';
-  const { prev, next, after } = around;
+  const { prev, next } = around;
   // A count is not a subject ("two years"), and a modifier of a longer phrase is not its head.
   if (core[0]!.pos === 'NUM' || (next && NOMINAL.has(next.pos))) return 'other';
   if (inside.some((t) => t.pos === 'ADP' || t.pos === 'DET') && !core.every((t) => t.pos === 'PROPN')) return 'other';
   if (head.pos === 'PROPN' && core.every((t) => t.pos === 'PROPN' || t.pos === 'NUM')) {
-    if (prev?.pos === 'PROPN' || (next && CONNECTORS.has(next.norm) && after?.pos === 'PROPN')) return 'other';
+    if (prev?.pos === 'PROPN' || joinedName(next, around.after)) return 'other';
     return 'name';
   }
   return words >= 2 ? 'phrase' : 'noun';
@@ -133,7 +148,7 @@ export function phraseKind(index: SentenceIndex, tags: SentenceTags, phrase: Phr
     }
     // A possessive ends the phrase ("Putin's high hopes"): what follows it is not a continuation.
     const next = tagged[last + 1]?.pos === 'PART' ? undefined : tagged[last + 1];
-    counts[useKind(inside, { prev: tagged[first - 1], next, after: tagged[last + 2] }, phrase.keys.length)]++;
+    counts[useKind(inside, { prev: tagged[first - 1], next, after: [tagged[last + 2], tagged[last + 3]] }, phrase.keys.length)]++;
   }
   if (uses === 0 || counts.other * 2 > uses) return 'other';
   // A name when most of its noun-phrase uses are names ("North-South Transport Corridor" once and
