@@ -161,9 +161,9 @@ describe('topic names read as an index, and stay as documents arrive', () => {
   it('GIVEN months used as dates and a name inside a longer word THEN neither is a topic; the subjects are', () => {
     const names = buildTopics(
       library({
-        a: ['The MS-13 gang ran the smuggling route through the valley. Police arrested two MS-13 leaders in the valley town.'],
+        a: ['Police say MS-13 ran the smuggling route through the valley. Officers arrested the leaders of MS-13 in the valley town.'],
         b: ['In June the council approved the valley water plan. The council will vote again in June on the water plan.'],
-        c: ['By June, officials said, the smuggling route was closed. The MS-13 leaders were tried in June at the county court.'],
+        c: ['By June, officials said, the smuggling route was closed. Prosecutors charged MS-13 with racketeering in June at the county court.'],
         d: ['The valley water plan needs federal money. Farmers in the valley support the water plan.'],
       }),
     ).map((t) => t.name);
