@@ -295,16 +295,17 @@ const EVIDENCE_READ_PER_PICK = 4;
  * candidates are read for entities, so a long library-wide summary stays cheap.
  */
 function weighArgument(points: readonly Point[], norm: readonly number[], scored: { i: number; score: number }[], argument: number, k: number): void {
-  const paragraphs = new Map<string, Set<number>>();
-  const close = new Map<string, number>();
+  const paragraphs = new Map<string, { count: number; last: number }>();
   for (const p of points) {
-    const seen = paragraphs.get(p.doc) ?? new Set<number>();
-    seen.add(p.paragraph);
+    const seen = paragraphs.get(p.doc) ?? { count: 0, last: -Infinity };
+    if (p.paragraph !== seen.last) seen.count++;
+    seen.last = Math.max(seen.last, p.paragraph);
     paragraphs.set(p.doc, seen);
   }
+  const close = new Map<string, number>();
   points.forEach((p, i) => {
     const seen = paragraphs.get(p.doc)!;
-    if (seen.size < MIN_PARAGRAPHS_FOR_CLOSE || p.paragraph !== Math.max(...seen) || norm[i]! < ON_SUBJECT) return;
+    if (seen.count < MIN_PARAGRAPHS_FOR_CLOSE || p.paragraph !== seen.last || norm[i]! < ON_SUBJECT) return;
     const best = close.get(p.doc);
     if (best === undefined || norm[i]! > norm[best]!) close.set(p.doc, i);
   });
