@@ -15,7 +15,9 @@ import { segmentData, type SegmentData } from './segment.js';
 // 2: topics in a section of their own, one JSON line each (decoded in slices).
 // 3: run-on sentences cut at 1,000 characters. 4: a checksum over the body.
 // 5: each document's file hash, so a quote can be checked against the file (documents/verbatim.ts).
-export const SNAPSHOT_VERSION = 5;
+// 6: topics named by whole noun phrases without dates or word fragments, and summaries that carry a
+// piece's argument: a saved index holds both, so it is built again rather than keep the old ones.
+export const SNAPSHOT_VERSION = 6;
 const MAGIC = 'DOSSIER-SNAPSHOT';
 
 export interface StoredTopic {
