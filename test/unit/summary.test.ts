@@ -151,6 +151,17 @@ describe('summaries that carry the argument', () => {
     expect(long).not.toContain('p1.s2');
   });
 
+  it('GIVEN an argument THEN the short summary is its claim and its call to act, not its dated opening', () => {
+    const argument = points('treaty', [
+      'Delegations of the two governments met in Geneva on Monday to talk about the river treaty. The river talks lasted six hours, and the ministers promised to meet again.',
+      'The treaty cannot survive unless both governments accept shared monitoring of the river. Without monitoring, each side will keep blaming the other for every dry year on the river.',
+      'Upstream dams already take a third of the river in dry years. Downstream farmers lost $40 million in crops in 2023 when the river ran low.',
+      'Trust between the two governments will not come from more talks. Both should sign the monitoring annex before the next dry season, or the river treaty will fail.',
+    ]);
+    // Centrality alone gives the Geneva meeting (¶1.1, "on Monday") and the claim.
+    expect(cited(summarize(argument, { min: 2, max: 2 }))).toEqual(['p2.s1', 'p4.s2']);
+  });
+
   it('GIVEN an inverted-pyramid news story THEN its lead still leads the summary', () => {
     const story = points('news', [
       'Flooding along the Indus forced forty thousand people from their homes in Sindh province on Monday, officials said.',
