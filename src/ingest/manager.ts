@@ -21,7 +21,7 @@ export class LibraryManager {
   /** Rebuilds the index over the live points, in the background, once forgotten documents' points outnumber them. */
   readonly compaction: Compactor;
 
-  constructor(initial: Library, logger?: Logger) {
+  constructor(initial: Library, private readonly logger?: Logger) {
     this.library = initial;
     this.compaction = new Compactor(logger);
   }
@@ -39,7 +39,7 @@ export class LibraryManager {
       const commit = async (changes: LibraryChanges) => {
         if (!changes.add?.length && !changes.remove?.length) return this.library;
         // A rebuild of a large library runs in a worker (see withChanges).
-        const next = await withChanges(this.library, changes);
+        const next = await withChanges(this.library, changes, this.logger);
         this.library = next;
         this.compaction.after(next, this.swapCompacted);
         return next;

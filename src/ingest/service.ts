@@ -257,7 +257,7 @@ export class IngestService {
         try {
           // Parsed exactly as a restart will parse the file, before anything is written.
           // (In a worker when the document is long: see offthread.ts.)
-          doc = { ...(await parseDocumentOffThread({ path: relPath, raw, ext: converted.ext })).doc, ...(this.place.guild ? { guild: this.place.guild } : {}) };
+          doc = { ...(await parseDocumentOffThread({ path: relPath, raw, ext: converted.ext }, this.logger)).doc, ...(this.place.guild ? { guild: this.place.guild } : {}) };
         } catch (err) {
           if (err instanceof DocumentError) throw new IngestRefusal(`That document could not be read: ${err.message.replace(`${relPath}: `, '')}.`);
           throw err;

@@ -34,8 +34,8 @@ export function needsCompaction(library: Library): boolean {
  * The library rebuilt over its live points only (ids renumbered), keeping its
  * topics: they are carried over by citation, which a rebuild does not change.
  */
-export async function compacted(library: Library): Promise<Library> {
-  const built = await buildLibraryOffThread(library.docs, library.curated, { topics: false });
+export async function compacted(library: Library, logger?: Logger): Promise<Library> {
+  const built = await buildLibraryOffThread(library.docs, library.curated, { topics: false, logger });
   const byCitation = new Map<string, Point>();
   for (const p of built.points) byCitation.set(p.citation, p);
   const move = (list: readonly Point[]) => list.flatMap((p) => byCitation.get(p.citation) ?? []);
@@ -77,7 +77,7 @@ export class Compactor {
     if (this.inFlight || !needsCompaction(library)) return;
     const started = performance.now();
     this.inFlight = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => compacted(library))
+      .then(() => compacted(library, this.logger))
       .then((compact) => swap(library, compact))
       .then(
         (now) => {

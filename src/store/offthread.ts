@@ -8,6 +8,7 @@
  * in slices of a few milliseconds (libraryFromContent).
  */
 import { Library } from '../library.js';
+import type { Logger } from '../log.js';
 import { pointsOf } from '../points.js';
 import type { Doc } from '../types.js';
 import { docMessages } from './doc-messages.js';
@@ -15,7 +16,7 @@ import { primeSearchCode } from './prime.js';
 import { InMemoryPointStore } from './point-store.js';
 import { libraryFromContent } from './restore.js';
 import { decodeSnapshot } from './snapshot.js';
-import { OFF_THREAD_CHARS, postPaced, runJob } from './worker-job.js';
+import { OFF_THREAD_CHARS, postPaced, runJobOrHere } from './worker-job.js';
 
 export { OFF_THREAD_CHARS } from './worker-job.js';
 
@@ -32,18 +33,22 @@ function characters(docs: readonly Doc[]): number {
  * builds it, with its index and topics built in a worker when the text is
  * large. With `topics: false` it has none (a compaction carries its own over).
  */
-export async function buildLibraryOffThread(docs: readonly Doc[], curated: Record<string, string[]> | undefined, options: { topics?: boolean } = {}): Promise<Library> {
+export async function buildLibraryOffThread(docs: readonly Doc[], curated: Record<string, string[]> | undefined, options: { topics?: boolean; logger?: Logger } = {}): Promise<Library> {
   const topics = options.topics ?? true;
-  if (characters(docs) < OFF_THREAD_CHARS) {
+  const here = () => {
     if (topics) return new Library(docs, curated);
     const points = pointsOf(docs);
     return new Library(docs, curated, { points, store: new InMemoryPointStore(points), topics: [] });
-  }
-  const bytes = await runJob<Uint8Array>(
+  };
+  if (characters(docs) < OFF_THREAD_CHARS) return here();
+  const bytes = await runJobOrHere<Uint8Array | Library>(
     { kind: 'build', curated, topics },
     (post) => postPaced(docs.flatMap((d) => [...docMessages(d)]), post),
-    (reply) => (reply.type === 'built' ? reply.bytes : undefined),
+    () => (reply) => (reply.type === 'built' ? reply.bytes : undefined),
+    here,
+    options.logger,
   );
+  if (bytes instanceof Library) return bytes;
   const content = await decodeSnapshot(bytes);
   content.docs = [...docs];
   return libraryFromContent(content);
@@ -65,7 +70,7 @@ const REBUILD_SHARE = 1 / 8;
  * loop for seconds). Other changes to a large library stay incremental and
  * here: they cost the size of the change.
  */
-export async function withChanges(library: Library, changes: Parameters<Library['with']>[0]): Promise<Library> {
+export async function withChanges(library: Library, changes: Parameters<Library['with']>[0], logger?: Logger): Promise<Library> {
   if (!changes.add?.length && !changes.remove?.length && !changes.curated) return library.with(changes);
   const store = library.store;
   const added = characters(changes.add ?? []);
@@ -75,5 +80,5 @@ export async function withChanges(library: Library, changes: Parameters<Library[
   // The documents Library.with would rebuild from.
   const replaced = new Set([...(changes.remove ?? []), ...(changes.add ?? []).map((d) => d.slug)]);
   const docs = [...library.docs.filter((d) => !replaced.has(d.slug)), ...(changes.add ?? [])];
-  return buildLibraryOffThread(docs, changes.curated ?? library.curated);
+  return buildLibraryOffThread(docs, changes.curated ?? library.curated, { logger });
 }

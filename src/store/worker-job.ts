@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DocumentError } from '../documents/errors.js';
+import type { Logger } from '../log.js';
 import type { DocMessage } from './doc-messages.js';
 import type { Job } from './offthread-worker.js';
 import { pacer } from './pace.js';
@@ -23,10 +24,49 @@ function workerUrl(): URL {
 export type Reply = DocMessage | { type: 'parsed'; slugPinned: boolean } | { type: 'built'; bytes: Uint8Array } | { type: 'error'; name: string; message: string };
 
 /**
- * Runs one job in a fresh worker: `send` posts its input (yielding between
- * messages), `receive` sees each reply until it returns a result.
+ * The worker itself failed (it crashed, ran out of memory, or was killed)
+ * rather than the job refusing its input: worth one more try on a fresh worker.
  */
-export function runJob<T>(job: Job, send: (post: (message: unknown) => void) => Promise<void>, receive: (reply: Reply) => T | undefined): Promise<T> {
+export class WorkerFailure extends Error {
+  override name = 'WorkerFailure';
+}
+
+/** Test seam: called with each worker as it starts (attempt 1, then 2 on a retry), so a test can kill it mid-job. */
+export const workerHooks: { started?: (worker: Worker, attempt: number) => void } = {};
+
+/**
+ * Runs one job in a worker: `send` posts its input (yielding between
+ * messages), the receiver `receiving()` makes sees each reply until it returns
+ * a result. A worker that fails (see WorkerFailure) is replaced by a fresh one
+ * and the job run again from the start, once; an error the job itself reports
+ * (a document that cannot be read) is final. Either way the promise settles:
+ * a worker that exits is never waited for again.
+ */
+export async function runJob<T>(job: Job, send: (post: (message: unknown) => void) => Promise<void>, receiving: () => (reply: Reply) => T | undefined): Promise<T> {
+  try {
+    return await attempt(job, send, receiving(), 1);
+  } catch (err) {
+    if (!(err instanceof WorkerFailure)) throw err;
+    return attempt(job, send, receiving(), 2);
+  }
+}
+
+/**
+ * `runJob`, and where the worker fails twice, `here()` in this thread: the
+ * bot holds its loop for a moment rather than lose the change. Logged, since
+ * a worker that keeps failing means something is wrong with the deployment.
+ */
+export async function runJobOrHere<T>(job: Job, send: (post: (message: unknown) => void) => Promise<void>, receiving: () => (reply: Reply) => T | undefined, here: () => T | Promise<T>, logger?: Logger): Promise<T> {
+  try {
+    return await runJob(job, send, receiving);
+  } catch (err) {
+    if (!(err instanceof WorkerFailure)) throw err;
+    logger?.error({ err, job: job.kind }, 'the library worker failed twice; doing the work on the main thread instead');
+    return here();
+  }
+}
+
+function attempt<T>(job: Job, send: (post: (message: unknown) => void) => Promise<void>, receive: (reply: Reply) => T | undefined, n: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const worker = new Worker(workerUrl(), { workerData: job });
     let settled = false;
@@ -49,10 +89,16 @@ export function runJob<T>(job: Job, send: (post: (message: unknown) => void) => 
         settle(() => reject(err));
       }
     });
-    worker.once('error', (err) => settle(() => reject(err)));
-    worker.once('exit', (code) => settle(() => reject(new Error(`library worker stopped (exit code ${code}) before it answered`))));
-    send((message) => worker.postMessage(message)).then(
-      () => worker.postMessage({ type: 'end' }),
+    worker.once('error', (err) => settle(() => reject(new WorkerFailure(`library worker failed: ${err.message}`, { cause: err }))));
+    worker.once('exit', (code) => settle(() => reject(new WorkerFailure(`library worker stopped (exit code ${code}) before it answered`))));
+    workerHooks.started?.(worker, n);
+    send((message) => {
+      // Posting to a worker that has exited throws nothing; the exit handler has settled the job already.
+      if (!settled) worker.postMessage(message);
+    }).then(
+      () => {
+        if (!settled) worker.postMessage({ type: 'end' });
+      },
       (err: unknown) => settle(() => reject(err)),
     );
   });

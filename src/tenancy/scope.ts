@@ -117,7 +117,7 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
         // removing from the view itself would copy the shared points into a list of live ones.
         if (removes) this.derive(this.base!);
         // A long addition to a small shared library is built in a worker (see withChanges).
-        else this.view = await withChanges(current, { add });
+        else this.view = await withChanges(current, { add }, this.logger);
         return this.view!;
       };
       return work(this.library(), commit);
