@@ -102,7 +102,10 @@ async function main(): Promise<void> {
       }
     }
     const library = await openLibrary(config.dataDir, { logger, maxBytes: config.ingest.maxBytes, indexDir: config.indexDir, complete: true });
-    const { libraries } = await startLibraryServices(library, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId, recorder: mirror }, { logger });
+    // A long console session follows other processes' /ingest and /forget as the bot does: the mirror writes
+    // each change to this folder and the watcher (only with a database: otherwise nothing else writes here) reads it in.
+    const { libraries, watcher } = await startLibraryServices(library, { dataDir: config.dataDir, ...config.ingest, analystRoleId: config.analystRoleId, recorder: mirror }, { logger, watch: mirror !== undefined });
+    mirror?.follow(watcher);
     const open = async (id: string | null) => (id === null ? libraries.shared : libraries.server(id));
     // `/digest now` keeps the console's brief history in the database, as `dossier digest` does.
     const services: CommandServices = {};
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
     await runConsole({ open, guildId, commands, logger, banner: consoleBanner(guildId), services });
     await consoleDb?.close();
     await mirror?.close();
+    await watcher?.close();
     return;
   }
   const { token } = requireDiscord(config);
@@ -180,8 +184,7 @@ async function main(): Promise<void> {
   if (ready.watcher) lifecycle.onClose({ name: 'data-watcher', close: () => ready.watcher!.close() });
   // Changes other processes made reach this process's libraries without waiting for file-system events.
   // Followed from here, once the watcher exists: what changed since the reconciliation is caught up on first.
-  if (mirror && ready.watcher) mirror.onApplied = (paths) => ready.watcher!.touch(paths);
-  mirror?.follow();
+  mirror?.follow(ready.watcher);
   const digest = startDigest({
     db: db!,
     client: running.client,

@@ -155,8 +155,12 @@ export class DocumentMirror implements DocumentRecorder {
     return counts;
   }
 
-  /** Follows changes made by other processes from now on (LISTEN/NOTIFY, with catch-up after every reconnection). */
-  follow(): void {
+  /**
+   * Follows changes made by other processes from now on (LISTEN/NOTIFY, with catch-up after every reconnection);
+   * `watcher` (the folder watcher) is told of each file written or deleted, so libraries follow at once.
+   */
+  follow(watcher?: { touch(relPaths: readonly string[]): void }): void {
+    if (watcher) this.onApplied = (paths) => watcher.touch(paths);
     if (!this.database.subscribe || this.subscription) return;
     this.subscription = this.database.subscribe(DOCUMENTS_CHANNEL, {
       onNotify: () => void this.catchUp(),

@@ -42,8 +42,7 @@ async function machine(target: DatabaseTarget, o: { empty?: boolean; serve?: boo
   if (!o.serve) return { dataDir, db, mirror };
   const services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false, ...o.settings, recorder: mirror }, { watch: true });
   cleanup.push(async () => services.watcher?.close());
-  mirror.onApplied = (paths) => services.watcher!.touch(paths);
-  mirror.follow();
+  mirror.follow(services.watcher);
   return { dataDir, db, mirror, services };
 }
 
