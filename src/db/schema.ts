@@ -117,8 +117,9 @@ export interface Tables {
     path: string;
     /** '' = the shared library, else the owning server's id. */
     owner: string;
+    /** The file as text; a binary format (PDF) as base64 of its bytes (src/documents/mirror.ts). */
     raw: string;
-    /** sha256 of `raw`. */
+    /** sha256 of the file (of a text file's text). */
     hash: string;
     updated_at: number;
   };

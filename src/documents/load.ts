@@ -76,6 +76,11 @@ export function isDocumentPath(relPath: string): boolean {
   return !isIgnoredName(name, false) && isLoadableExt(extname(name).toLowerCase());
 }
 
+/** Formats kept as the file's bytes rather than UTF-8 text: the text is extracted from them when loaded. */
+export function isBinaryDocumentPath(relPath: string): boolean {
+  return extname(relPath).toLowerCase() === '.pdf';
+}
+
 /** Text formats the parser reads, and PDFs, read through their text layer first. */
 function isLoadableExt(ext: string): ext is DocumentExt | '.pdf' {
   return isDocumentExt(ext) || ext === '.pdf';

@@ -5,12 +5,30 @@ import { sql } from 'kysely';
 import { openDatabase, type Database, type DatabaseTarget, type Subscription } from '../db/index.js';
 import { removeFileDurably, writeFileAtomic } from '../ingest/atomic.js';
 import type { Logger } from '../log.js';
-import { guildOfPath, isDocumentPath, isIgnoredName, toDocPath } from './load.js';
+import { guildOfPath, isBinaryDocumentPath, isDocumentPath, isIgnoredName, toDocPath } from './load.js';
 
 /** The NOTIFY channel a put or delete is announced on; the payload is the change's sequence number. */
 export const DOCUMENTS_CHANNEL = 'dossier_documents';
 
-/** What ingest tells the system of record, before it touches the local folder. */
+/**
+ * A document file as the database holds it: text as it reads, a binary format
+ * (a PDF) as base64 of its bytes, so the same file, with the same citations,
+ * is written on every machine.
+ */
+function toRaw(rel: string, bytes: Buffer): string {
+  return isBinaryDocumentPath(rel) ? bytes.toString('base64') : bytes.toString('utf8');
+}
+
+function fileBytes(rel: string, raw: string): Buffer {
+  return isBinaryDocumentPath(rel) ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+}
+
+/** SHA-256 of a file's bytes (of a text file's text as it decodes, which is what the database keeps of it). */
+function contentHash(rel: string, bytes: Buffer): string {
+  return sha256(isBinaryDocumentPath(rel) ? bytes : bytes.toString('utf8'));
+}
+
+/** What ingest tells the system of record, before it touches the local folder (`raw` as `toRaw` has it). */
 export interface DocumentRecorder {
   put(doc: { path: string; raw: string }): Promise<void>;
   remove(doc: { path: string }): Promise<void>;
@@ -29,7 +47,7 @@ export class DocumentStoreUnavailable extends Error {
 /** Documents read per query when a folder is filled from the database. */
 const FETCH_BATCH = 200;
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
 
 async function listDocumentFiles(dataDir: string, rel = '', out: string[] = []): Promise<string[]> {
   let entries;
@@ -42,8 +60,7 @@ async function listDocumentFiles(dataDir: string, rel = '', out: string[] = []):
     const relPath = rel ? `${rel}/${e.name}` : e.name;
     if (isIgnoredName(e.name, e.isDirectory())) continue;
     if (e.isDirectory()) await listDocumentFiles(dataDir, relPath, out);
-    // PDFs stay local: the database holds text, and a PDF is read through its text layer on each machine.
-    else if (e.isFile() && isDocumentPath(relPath) && !relPath.toLowerCase().endsWith('.pdf')) out.push(relPath);
+    else if (e.isFile() && isDocumentPath(relPath)) out.push(relPath);
   }
   return out;
 }
@@ -101,7 +118,7 @@ export class DocumentMirror implements DocumentRecorder {
         oversized.add(rel);
         continue;
       }
-      local.set(rel, { hash: sha256(await readFile(file, 'utf8')) });
+      local.set(rel, { hash: contentHash(rel, await readFile(file)) });
     }
     counts.oversized = oversized.size;
     // Taken before the changes are read, so nothing that lands meanwhile is skipped later.
@@ -127,7 +144,7 @@ export class DocumentMirror implements DocumentRecorder {
         await removeFileDurably(path.join(this.dataDir, ...rel.split('/')));
         counts.removedHere++;
       } else {
-        await this.put({ path: rel, raw: await readFile(path.join(this.dataDir, ...rel.split('/')), 'utf8') });
+        await this.put({ path: rel, raw: toRaw(rel, await readFile(path.join(this.dataDir, ...rel.split('/')))) });
         counts.imported++;
       }
     }
@@ -228,7 +245,7 @@ export class DocumentMirror implements DocumentRecorder {
 
   async put(doc: { path: string; raw: string }): Promise<void> {
     const rel = toDocPath(doc.path);
-    const hash = sha256(doc.raw);
+    const hash = contentHash(rel, fileBytes(rel, doc.raw));
     const owner = guildOfPath(rel) ?? '';
     const now = Date.now();
     await this.write(async (tx) => {
@@ -294,7 +311,7 @@ export class DocumentMirror implements DocumentRecorder {
 
   private async localHash(rel: string): Promise<string | undefined> {
     try {
-      return sha256(await readFile(path.join(this.dataDir, ...rel.split('/')), 'utf8'));
+      return contentHash(rel, await readFile(path.join(this.dataDir, ...rel.split('/'))));
     } catch {
       return undefined;
     }
@@ -303,7 +320,7 @@ export class DocumentMirror implements DocumentRecorder {
   private async writeLocal(rel: string, raw: string, hash: string): Promise<void> {
     const file = path.join(this.dataDir, ...rel.split('/'));
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFileAtomic(file, raw);
+    await writeFileAtomic(file, fileBytes(rel, raw));
     this.manifest.set(rel, hash);
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -11,8 +11,10 @@ import { startLibraryServices, type LibraryServices } from '../../src/ingest/ind
 import { createFeedService } from '../../src/feeds/index.js';
 import { STORE_UNAVAILABLE, type IngestRequest, type IngestSettings } from '../../src/ingest/service.js';
 import { Library } from '../../src/library.js';
+import { pointsOf } from '../../src/points.js';
 import { tempDataDir } from '../helpers/bot.js';
 import { startNewsSite } from '../helpers/feeds.js';
+import { makePdf } from '../helpers/pdf.js';
 import { freshDatabase } from '../helpers/postgres.js';
 import { startPostgresServer } from '../helpers/postgres-server.js';
 
@@ -76,6 +78,26 @@ describe('documents in PostgreSQL, with each machine’s DATA_DIR a copy', () =>
     expect(await b.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0, oversized: 0 });
     // Same libraries on both machines.
     expect((await Library.load(b.dataDir)).docs.map((d) => d.slug)).toEqual((await Library.load(a.dataDir)).docs.map((d) => d.slug));
+  });
+
+  it('GIVEN a PDF dropped in a folder THEN it is imported once, byte for byte, and a machine with an empty folder serves it with the same citations', async () => {
+    const target: DatabaseTarget = { kind: 'postgres', url: await freshDatabase() };
+    const a = await machine(target);
+    const pdf = makePdf([['Caspian freight note', '', 'Freight rates on the Caspian ferry doubled in March.', '', 'Insurers priced the route weekly.']]);
+    await mkdir(path.join(a.dataDir, 'briefs'));
+    await writeFile(path.join(a.dataDir, 'briefs', 'Freight Note.pdf'), pdf);
+    expect((await a.mirror.reconcile()).imported).toBe(1);
+    expect(await a.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0, oversized: 0 });
+    const b = await machine(target, { empty: true });
+    expect(await readFile(path.join(b.dataDir, 'briefs', 'Freight Note.pdf'))).toEqual(pdf);
+    expect(await b.mirror.reconcile()).toEqual({ imported: 0, written: 0, removedHere: 0, removedThere: 0, oversized: 0 });
+    const points = async (m: Machine) => pointsOf((await Library.load(m.dataDir)).docs.filter((d) => d.path === 'briefs/Freight Note.pdf')).map((p) => `${p.citation} ${p.text}`);
+    expect(await points(b)).toEqual(await points(a));
+    expect((await points(b)).join('\n')).toContain('Freight rates on the Caspian ferry doubled in March.');
+    // Deleted on one machine, deleted on the other at its next start.
+    await a.mirror.remove({ path: 'briefs/Freight Note.pdf' });
+    expect((await b.mirror.reconcile()).removedHere).toBe(1);
+    expect(existsSync(path.join(b.dataDir, 'briefs', 'Freight Note.pdf'))).toBe(false);
   });
 
   it('GIVEN more documents in the database than one read fetches THEN a machine with an empty folder gets every one', async () => {
