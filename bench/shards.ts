@@ -14,7 +14,14 @@
  * processes used per interaction (from /proc, so it can be compared across
  * runs on a busy machine, where the wall clock cannot).
  *
- *   npm run bench:shards [-- --documents N] [--interactions N] [--concurrency N] [--servers N] [--rounds N] [--corpus PATH]
+ * Then, with the two shard processes running, how long a document change
+ * takes to reach both: a put and then a delete written to PostgreSQL exactly
+ * as `/ingest`, `/forget` and `npx dossier ingest --shared` write them (from
+ * this process, as from a third machine), timed from the commit until a
+ * `/search` in a server on each shard answers with the document, and then
+ * without it. Printed: p50 and max over `--changes` changes of each kind.
+ *
+ *   npm run bench:shards [-- --documents N] [--interactions N] [--concurrency N] [--servers N] [--rounds N] [--changes N] [--corpus PATH]
  *
  * `runShardsBench` is exported for bench/run.ts.
  */
@@ -26,6 +33,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadDocuments } from '../src/documents/load.js';
+import { openDocumentMirror, type DocumentMirror } from '../src/documents/mirror.js';
 import { LOADING } from '../src/discord/interactions.js';
 import { shardOf } from '../src/discord/shards.js';
 import { GENERIC_ERROR } from '../src/interactions/run.js';
@@ -49,7 +57,20 @@ export interface ShardsOptions {
   rounds?: number;
   corpus?: string;
   seed?: number;
+  /** Document changes (each a put, then a delete) timed until both shard processes answer with them. */
+  changes?: number;
   log?: (line: string) => void;
+}
+
+/** From a change's commit in PostgreSQL until a search in the other processes reflects it, in milliseconds. */
+export interface Propagation {
+  changes: number;
+  /** Until both processes find the new document (the slower of the two). */
+  ingestMs: { p50: number; max: number };
+  /** Until neither process finds it any more. */
+  forgetMs: { p50: number; max: number };
+  /** Load average (1, 5, 15 min) when the changes were timed. */
+  load: number[];
 }
 
 export interface ShardsRun {
@@ -79,6 +100,7 @@ export interface ShardsReport {
   /** One entry per round. */
   one: ShardsRun[];
   two: ShardsRun[];
+  propagation?: Propagation;
 }
 
 /** Interactions per second over every round: all answered interactions over all timed seconds. */
@@ -161,8 +183,48 @@ async function untilServing(fake: FakeDiscord, servers: { guildId: string; chann
   }
 }
 
+/**
+ * Document changes committed to PostgreSQL from this process, as a third
+ * machine's `npx dossier ingest --shared` and `forget` commit them, each timed
+ * from its commit until a search in every one of `servers` (one per shard
+ * process) reflects it.
+ */
+async function timePropagation(fake: FakeDiscord, mirror: DocumentMirror, servers: { guildId: string; channelId: string }[], userId: string, changes: number): Promise<Propagation> {
+  const load = os.loadavg();
+  const ingest: number[] = [];
+  const forget: number[] = [];
+  const search = async (server: { guildId: string; channelId: string }, query: string) => (await fake.sendCommand('search', { query }, { ...server, userId, timeoutMs: 30_000 })).final()?.content ?? '';
+  /** Milliseconds from `since` until every server's answer passes `check`, each server asked again 20 ms after each answer. */
+  async function until(since: number, query: string, check: (answer: string) => boolean, timeoutMs = 60_000): Promise<number> {
+    await Promise.all(
+      servers.map(async (s) => {
+        while (!check(await search(s, query))) {
+          if (performance.now() - since > timeoutMs) throw new Error(`server ${s.guildId}: “${query}” did not change within ${timeoutMs / 1000} s`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }),
+    );
+    return performance.now() - since;
+  }
+  for (let i = 1; i <= changes; i++) {
+    const slug = `propagation-check-${i}`;
+    const rel = `ingested/${slug}.md`;
+    const query = 'kestrel convoy Zarafshan pass';
+    const cited = (answer: string) => answer.includes(`${slug}#`);
+    await mirror.put({ path: rel, raw: `---\ntitle: Propagation check ${i}\nslug: ${slug}\n---\nThe kestrel convoy crossed the Zarafshan pass at dawn on day ${i}.\n` });
+    ingest.push(await until(performance.now(), query, cited));
+    await mirror.remove({ path: rel });
+    forget.push(await until(performance.now(), query, (answer) => !cited(answer)));
+  }
+  const summary = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return { p50: percentile(sorted, 50), max: Math.round(sorted[sorted.length - 1] ?? 0) };
+  };
+  return { changes, ingestMs: summary(ingest), forgetMs: summary(forget), load };
+}
+
 export async function runShardsBench(options: ShardsOptions = {}): Promise<ShardsReport> {
-  const { documents = 1_000, interactions = 1_500, concurrency = 32, servers = 8, rounds = 1, corpus = DEFAULT_CORPUS, seed = 11, log = () => {} } = options;
+  const { documents = 1_000, interactions = 1_500, concurrency = 32, servers = 8, rounds = 1, corpus = DEFAULT_CORPUS, seed = 11, changes = 10, log = () => {} } = options;
   const work = await mkdtemp(path.join(os.tmpdir(), 'dossier-shards-'));
   const dirA = path.join(work, 'a');
   const dirB = path.join(work, 'b');
@@ -275,6 +337,7 @@ export async function runShardsBench(options: ShardsOptions = {}): Promise<Shard
     const loadBefore = os.loadavg();
     const one: ShardsRun[] = [];
     const two: ShardsRun[] = [];
+    let propagation: Propagation | undefined;
     for (let round = 1; round <= rounds; round++) {
       log(`round ${round}/${rounds}: one process, both shards: starting${round === 1 ? ' (a cold start builds the index)' : ''}…`);
       bots.push(startBot(fake, pg.url, dirA, undefined));
@@ -290,9 +353,18 @@ export async function runShardsBench(options: ShardsOptions = {}): Promise<Shard
       await untilServing(fake, guilds, bots);
       log(`two processes: ${interactions} interactions…`);
       two.push(await timedRun(2));
+      if (round === rounds && changes > 0) {
+        log(`two processes: ${changes} document changes committed from a third, until both answer with each…`);
+        const third = await openDocumentMirror({ kind: 'postgres', url: pg.url }, await mkdtemp(path.join(work, 'c-')));
+        try {
+          propagation = await timePropagation(fake, third, [guilds[0]!, guilds[guilds.length - 1]!], users[0]!, changes);
+        } finally {
+          await third.close();
+        }
+      }
       await Promise.all(bots.splice(0).map(stopBot));
     }
-    return { documents: docs.length, points: points.length, servers: guilds.length, concurrency, cpus: os.cpus().length, loadBefore, loadAfter: os.loadavg(), one, two };
+    return { documents: docs.length, points: points.length, servers: guilds.length, concurrency, cpus: os.cpus().length, loadBefore, loadAfter: os.loadavg(), one, two, propagation };
   } finally {
     await Promise.all(bots.map(stopBot));
     await fake.close();
@@ -308,12 +380,17 @@ export function formatShardsReport(r: ShardsReport): string {
     `shards: ${r.documents} documents (${r.points} points), ${r.servers} servers (half on each of 2 shards), ${r.concurrency} interactions in flight, one PostgreSQL, ${r.cpus} CPUs; load average ${r.loadBefore.map((l) => l.toFixed(1)).join(' ')} before, ${r.loadAfter.map((l) => l.toFixed(1)).join(' ')} after`,
     ...r.one.flatMap((one, i) => [...(r.one.length > 1 ? [`  round ${i + 1}`] : []), row(one), row(r.two[i]!)]),
     `  over ${r.one.length} round${r.one.length > 1 ? 's' : ''}: one process ${overall(r.one)} interactions/s, two processes ${overall(r.two)} (${(overall(r.two) / overall(r.one)).toFixed(2)}×)`,
+    ...(r.propagation
+      ? [
+          `  a change reaching both shard processes, from its commit in PostgreSQL until a search on each shard reflects it (${r.propagation.changes} of each, load average ${r.propagation.load.map((l) => l.toFixed(1)).join(' ')}): ingest p50 ${r.propagation.ingestMs.p50} / max ${r.propagation.ingestMs.max} ms · forget p50 ${r.propagation.forgetMs.p50} / max ${r.propagation.forgetMs.max} ms`,
+        ]
+      : []),
   ].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({
-    options: { documents: { type: 'string' }, interactions: { type: 'string' }, concurrency: { type: 'string' }, servers: { type: 'string' }, rounds: { type: 'string' }, corpus: { type: 'string' }, seed: { type: 'string' } },
+    options: { documents: { type: 'string' }, interactions: { type: 'string' }, concurrency: { type: 'string' }, servers: { type: 'string' }, rounds: { type: 'string' }, changes: { type: 'string' }, corpus: { type: 'string' }, seed: { type: 'string' } },
   });
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
   const report = await runShardsBench({
@@ -322,6 +399,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     concurrency: num(values.concurrency),
     servers: num(values.servers),
     rounds: num(values.rounds),
+    changes: num(values.changes),
     corpus: values.corpus,
     seed: num(values.seed),
     log: (line) => process.stderr.write(`${line}\n`),

@@ -18,6 +18,10 @@ const AFFECTED = [
   'test/e2e/commands.test.ts',
   'test/e2e/deployment.test.ts',
   'test/e2e/shutdown.test.ts',
+  // Bot processes, the console and the CLI against PostgreSQL, each machine with a folder of its own.
+  'test/e2e/machines.test.ts',
+  'test/e2e/shards.test.ts',
+  'test/e2e/console-database.test.ts',
 ];
 
 /** Never copied: installed packages (linked instead), history, and the developer's own data, settings and results. */
@@ -47,6 +51,10 @@ async function usersCheckout(): Promise<string> {
       'DISCORD_API_URL=http://127.0.0.1:9/api',
       'DATA_DIR=./data',
       'DATABASE_PATH=./data/.dossier/dossier.db',
+      // A server that is not there: a test reading this would fail to start, and its documents would not be its own.
+      'DATABASE_URL=postgres://dossier:users-own-password@127.0.0.1:9/users_library',
+      'SHARD_COUNT=3',
+      'SHARD_IDS=2',
       'INDEX_DIR=./nowhere/index',
       'LOG_LEVEL=trace',
       'NODE_ENV=development',
