@@ -253,8 +253,8 @@ log();
 // ---------------------------------------------------------------- shard processes (issue 15)
 let shards: ShardsReport | undefined;
 if (!args['skip-shards']) {
-  log(`Shards: interactions per second, one bot process (both shards) against two shard processes (SHARD_IDS=0 and 1), real src/main.ts processes through the fake Discord, one PostgreSQL (bench/shards.ts):`);
-  shards = await runShardsBench({ corpus: corpusDir, ...(quick ? { documents: 200, interactions: 500 } : {}) });
+  log(`Shards: interactions per second, one bot process (both shards) against two shard processes (SHARD_IDS=0 and 1), real src/main.ts processes through the fake Discord, one PostgreSQL, and how long a document change takes to reach both (bench/shards.ts):`);
+  shards = await runShardsBench({ corpus: corpusDir, ...(quick ? { documents: 200, interactions: 500, changes: 5 } : {}) });
   log(formatShardsReport(shards));
   log();
 }
