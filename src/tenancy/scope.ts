@@ -50,6 +50,8 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
   private view: Library | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
+  /** Characters of the own documents' text, counted when they change: the budget asks on every load. */
+  private ownChars: number | undefined;
 
   constructor(
     readonly guildId: string,
@@ -86,9 +88,12 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
   /** What holding this view costs beyond the shared library, in bytes (an estimate the memory budget uses). */
   footprint(): number {
     if (this.own.length === 0 || !this.view) return 0;
-    let chars = 0;
-    for (const d of this.own) for (const p of d.paragraphs) chars += p.text.length * 2;
-    return this.view.docs.length * BYTES_PER_VIEW_DOC + chars * BYTES_PER_OWN_CHAR;
+    if (this.ownChars === undefined) {
+      let chars = 0;
+      for (const d of this.own) for (const p of d.paragraphs) chars += p.text.length * 2;
+      this.ownChars = chars;
+    }
+    return this.view.docs.length * BYTES_PER_VIEW_DOC + this.ownChars * BYTES_PER_OWN_CHAR;
   }
 
   private derive(base: Library): void {
@@ -113,6 +118,7 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
         const replaced = new Set([...remove, ...add.map((d) => d.slug)]);
         const removes = this.own.some((d) => replaced.has(d.slug));
         this.own = [...this.own.filter((d) => !replaced.has(d.slug)), ...add];
+        this.ownChars = undefined;
         // An addition extends the view; a removal derives it again from the shared library, since
         // removing from the view itself would copy the shared points into a list of live ones.
         if (removes) this.derive(this.base!);
