@@ -164,8 +164,10 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
   const full = join(dataDir, ...relPath.split('/'));
 
   let bytes: Buffer;
+  let modifiedMs: number;
   try {
     const info = await lstat(full).then((s) => (s.isSymbolicLink() ? stat(full) : s));
+    modifiedMs = info.mtimeMs;
     if (info.size > maxBytes) {
       throw new DocumentError(tooLarge(info.size, maxBytes), { path: relPath, bytes: info.size });
     }
@@ -186,7 +188,32 @@ export async function loadDocumentFile(dataDir: string, relPath: string, opts: L
   const parsed = await parseDocumentOffThread({ path: relPath, raw, ext: ext === '.pdf' ? '.txt' : ext });
   if (parsed.doc.paragraphs.length === 0) throw new DocumentError('document has no text', { path: relPath });
   recordFileHash(parsed.doc, bytes);
+  modifiedAt.set(parsed.doc, modifiedMs);
   return parsed;
+}
+
+/** When each document's file was last modified, as read: which of two copies came first. */
+const modifiedAt = new WeakMap<Doc, number>();
+
+export function modifiedMsOf(doc: Doc): number | undefined {
+  return modifiedAt.get(doc);
+}
+
+/**
+ * Of two documents with the same content, the one that stays: the one /ingest
+ * added (its slug was given to someone to cite), else the older file (the copy
+ * the library already had when the other was dropped beside it), else the
+ * first in path order. Start-up and the folder watcher decide alike, so a
+ * restart keeps the copy that was being served. `modifiedMs` is for a document
+ * whose file was read before this process (restored from a snapshot).
+ */
+export function keptCopy(a: Doc, b: Doc, modifiedMs: (doc: Doc) => number | undefined = (d) => modifiedAt.get(d)): Doc {
+  const ingested = Number(b.meta.addedAt !== undefined) - Number(a.meta.addedAt !== undefined);
+  if (ingested !== 0) return ingested < 0 ? a : b;
+  const ma = modifiedMs(a);
+  const mb = modifiedMs(b);
+  if (ma !== undefined && mb !== undefined && Math.floor(ma) !== Math.floor(mb)) return ma < mb ? a : b;
+  return byPath(a.path, b.path) <= 0 ? a : b;
 }
 
 function utf8Text(relPath: string, bytes: Buffer): string {
@@ -277,14 +304,13 @@ export async function loadDocuments(dataDir: string, opts: LoadOptions = {}): Pr
 
   const loaded: ParsedDocument[] = [];
   const skipped: SkippedFile[] = [];
-  // The same content under two names is one document. The one /ingest added stays (its slug was
-  // given to someone to cite), otherwise the first in path order: the same choice at every start.
+  // The same content under two names is one document (see keptCopy for which).
   const keeper = new Map<string, Doc>();
   for (const o of outcomes) {
     if (!('doc' in o)) continue;
     const hash = contentHash(o.doc);
     const kept = keeper.get(hash);
-    if (!kept || (o.doc.meta.addedAt !== undefined && kept.meta.addedAt === undefined)) keeper.set(hash, o.doc);
+    keeper.set(hash, kept ? keptCopy(kept, o.doc) : o.doc);
   }
   for (const o of outcomes) {
     if (!('doc' in o)) {

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { duplicateReason, sameContent } from '../documents/content-hash.js';
 import { watch, type FSWatcher } from 'chokidar';
 import { DocumentError } from '../documents/errors.js';
-import { guildOfPath, isDocumentPath, isIgnoredName, loadDocumentFile, toDocPath } from '../documents/load.js';
+import { guildOfPath, isDocumentPath, isIgnoredName, keptCopy, loadDocumentFile, modifiedMsOf, toDocPath } from '../documents/load.js';
 import type { Logger } from '../log.js';
 import type { Doc } from '../types.js';
 import type { LibraryWriter } from './service.js';
@@ -98,9 +99,20 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
             if (old && sameDoc(old, doc)) continue;
             const original = sameContent(doc, [...library.docs, ...add]);
             if (original) {
-              opts.logger?.warn({ path: rel, reason: duplicateReason(original) }, 'document skipped');
-              if (old) remove.push(old.slug);
-              continue;
+              // The copy a restart would keep stays: usually the one already served, unless the
+              // new file is the older (copied with its modification time kept).
+              const originalMs = modifiedMsOf(original) ?? (await stat(path.join(dataDir, ...original.path.split('/'))).catch(() => undefined))?.mtimeMs;
+              const newMs = modifiedMsOf(parsed.doc);
+              const stays = keptCopy(original, doc, (d) => (d === doc ? newMs : d === original ? originalMs : undefined));
+              if (stays === original) {
+                opts.logger?.warn({ path: rel, reason: duplicateReason(original) }, 'document skipped');
+                if (old) remove.push(old.slug);
+                continue;
+              }
+              opts.logger?.warn({ path: original.path, reason: duplicateReason(doc) }, 'document skipped');
+              const pendingAt = add.indexOf(original);
+              if (pendingAt >= 0) add.splice(pendingAt, 1);
+              else remove.push(original.slug);
             }
             if (old && old.slug !== slug) remove.push(old.slug);
             add.push(doc);

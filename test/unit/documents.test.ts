@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -350,14 +350,23 @@ describe('loading from disk', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('GIVEN the same text under several names THEN one document loads (the one /ingest added, else the first by path) and each other is skipped naming the file it repeats', async () => {
+  it('GIVEN the same text under several names THEN one document loads (the one /ingest added, else the older file, else the first by path) and each other is skipped naming the file it repeats', async () => {
     const body = 'Grain corridor memo\n\nThe corridor carried lentils northward.\nInsurers priced it weekly.\n';
+    const at = async (file: string, iso: string) => utimes(join(dir, file), new Date(iso), new Date(iso));
     await put('grain.txt', body);
     await put('copies/grain (1).txt', body.replace(/\n/g, '\r\n'));
     await put('guilds/123456789012345678/grain.txt', body);
+    // Copies as old as each other: the first by path.
+    await at('grain.txt', '2026-11-01T00:00:00Z');
+    await at('copies/grain (1).txt', '2026-11-01T00:00:00Z');
     let { docs, skipped } = await loadDocuments(dir);
     expect(docs.map((d) => d.path)).toEqual(['copies/grain (1).txt']);
     expect(skipped).toEqual([{ path: 'grain.txt', reason: 'same content as copies/grain (1).txt; skipped as a duplicate' }]);
+    // The older file is the one that was there first, whatever its name.
+    await at('grain.txt', '2026-10-01T00:00:00Z');
+    ({ docs, skipped } = await loadDocuments(dir));
+    expect(docs.map((d) => d.path)).toEqual(['grain.txt']);
+    expect(skipped).toEqual([{ path: 'copies/grain (1).txt', reason: 'same content as grain.txt; skipped as a duplicate' }]);
     // Once /ingest has added it, that copy keeps its slug: someone was given it to cite.
     await put('ingested/grain-corridor-memo.txt', `---\ntitle: Grain corridor memo\nslug: grain-corridor-memo\nadded_at: 2026-11-29T10:00:00Z\n---\n${body.split('\n\n')[1]}`);
     ({ docs, skipped } = await loadDocuments(dir));

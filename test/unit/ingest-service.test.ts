@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { rm, unlink, writeFile } from 'node:fs/promises';
+import { rm, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLibraryServices, type LibraryServices } from '../../src/ingest/index.js';
@@ -161,6 +161,28 @@ describe('watching DATA_DIR', () => {
     expect(skippedAs('barge-copy.txt')).toBe(`same content as ${doc.path}; skipped as a duplicate`);
     expect(m.current().docs.filter((d) => d.paragraphs[0]?.text.includes('froze'))).toHaveLength(1);
     expect(m.current().docs.filter((d) => d.paragraphs[0]?.text.includes('maize'))).toHaveLength(1);
+    // A restart keeps the copies that were served, though 'river-again.txt' sorts before 'river.txt'.
+    const served = (lib: Library) => lib.docs.map((d) => `${d.slug} ${d.path}`).sort();
+    expect(served(await Library.load(dataDir))).toEqual(served(m.current()));
+  });
+
+  it('GIVEN an older copy dropped beside a served document (copied keeping its time) THEN the older copy is served, as a restart would serve it', async () => {
+    await services.watcher?.close();
+    const { logger, lines } = memoryLogger();
+    services = await startLibraryServices(await Library.load(dataDir), { dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false }, { watch: true, logger });
+    await new Promise((r) => setTimeout(r, 200));
+    const m = services.manager;
+    const body = 'Silo note\n\nThe silos at Odesa held barley.\n';
+    await writeFile(path.join(dataDir, 'silo.txt'), body);
+    await until(() => m.current().doc('silo') !== undefined, 'the first copy appears');
+    const archived = path.join(dataDir, 'archive-silo.txt');
+    await writeFile(archived, body);
+    await utimes(archived, new Date('2026-01-02T03:04:05Z'), new Date('2026-01-02T03:04:05Z'));
+    await until(() => m.current().doc('archive-silo') !== undefined, 'the older copy takes over');
+    expect(m.current().doc('silo')).toBeUndefined();
+    expect(lines.find((l) => l.msg === 'document skipped' && l.path === 'silo.txt')?.reason).toBe('same content as archive-silo.txt; skipped as a duplicate');
+    const served = (lib: Library) => lib.docs.map((d) => `${d.slug} ${d.path}`).sort();
+    expect(served(await Library.load(dataDir))).toEqual(served(m.current()));
   });
 
   it('GIVEN a file over the size limit dropped in THEN it is not loaded and the warning names it, its size and the limit', async () => {
