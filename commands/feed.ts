@@ -83,6 +83,7 @@ function describe(f: FeedListing, now: number): string {
   if (f.pendingItems) facts.push(`${f.pendingItems} waiting`);
   if (f.failedItems) facts.push(`${plural(f.failedItems, 'article')} given up on`);
   const lines = [`${head} · ${facts.join(' · ')}`];
+  if (f.pausedAt !== undefined) lines.push(`-# ⏸️ Paused ${stamp(f.pausedAt)}: the bot was removed from this server. Checks resume when it is invited back.`);
   if (f.lastError) {
     const next = f.nextCheckAt > now ? `; next try ${stamp(f.nextCheckAt)}` : '';
     lines.push(`-# ⚠️ ${escapeMarkdown(truncate(f.lastError, 300))} (${plural(f.failures, 'failed check')} in a row, backing off${next})`);

@@ -13,6 +13,7 @@ import { DocumentMirror, manifestFile, openDocumentMirror } from './documents/mi
 import { startDigest } from './discord/digest.js';
 import { ownsGuild } from './discord/shards.js';
 import { createFeedService, FeedPoller } from './feeds/index.js';
+import { followServerPresence } from './discord/feed-servers.js';
 import { LOADING } from './discord/interactions.js';
 import { startService } from './discord/service.js';
 import { loadEnv } from './env.js';
@@ -209,7 +210,10 @@ async function main(): Promise<void> {
   });
   const poller = new FeedPoller(feeds, logger);
   lifecycle.onClose({ name: 'feed-poller', close: () => poller.stop() });
-  await poller.start();
+  // Polling starts once the gateway says which servers this process is in: feeds of servers that removed the bot pause.
+  void followServerPresence({ client: running.client, ready: running.ready, feeds, logger })
+    .then(() => poller.start())
+    .catch((err: unknown) => logger.error({ err }, 'feed polling did not start'));
   services.feeds = feeds;
   // Set last: this opens the gate.
   started = ready;

@@ -216,4 +216,17 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('feed_items_last_seen').on('feed_items').columns(['feed_id', 'last_seen_at']).execute();
     },
   },
+  {
+    version: 6,
+    name: 'feeds: a check’s claim on its feed (two processes never fetch one at once) and feeds paused while the bot is out of their server; brief: when a server first set its brief up',
+    async up(db, t) {
+      // Who is checking the feed and until when: a claim past its time was left by a process that died.
+      await db.schema.alterTable('feeds').addColumn('claimed_by', 'text').execute();
+      await db.schema.alterTable('feeds').addColumn('claimed_until', t.time).execute();
+      // When the bot left the feed's server (NULL: it is there, or was never seen to leave).
+      await db.schema.alterTable('feeds').addColumn('paused_at', t.time).execute();
+      // The first /digest set; NULL for schedules from before this column (their first brief looks back 24 hours).
+      await db.schema.alterTable('guild_settings').addColumn('configured_at', t.time).execute();
+    },
+  },
 ];

@@ -26,6 +26,8 @@ export interface Tables {
     updated_by: string | null;
     /** A day with nothing new: 'short' (a one-line note) or 'skip' (no post). */
     quiet: Generated<'short' | 'skip'>;
+    /** The first /digest set (NULL on schedules older than the column). */
+    configured_at: Generated<number | null>;
   };
   brief_log: {
     id: Generated<number>;
@@ -96,6 +98,11 @@ export interface Tables {
     failures: Generated<number>;
     last_error: string | null;
     next_check_at: number;
+    /** The process checking the feed now, until `claimed_until`. */
+    claimed_by: Generated<string | null>;
+    claimed_until: Generated<number | null>;
+    /** When the bot left the feed's server: not polled until it is back. */
+    paused_at: Generated<number | null>;
   };
   feed_items: {
     feed_id: number;

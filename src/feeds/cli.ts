@@ -32,12 +32,14 @@ function listingJson(f: FeedListing) {
     failures: f.failures,
     lastError: f.lastError ?? null,
     nextCheckAt: when(f.nextCheckAt),
+    pausedAt: f.pausedAt === undefined ? null : when(f.pausedAt),
   };
 }
 
 function listingText(f: FeedListing): string {
   const state = f.lastError ? `failing (${f.failures} in a row): ${f.lastError}` : 'ok';
-  return `#${f.id} ${f.title} <${f.url}>\n    ${f.itemsAdded} added · last check ${when(f.lastCheckedAt)} · last new item ${when(f.lastNewAt)} · next check ${when(f.nextCheckAt)} · ${state}`;
+  const next = f.pausedAt === undefined ? `next check ${when(f.nextCheckAt)}` : `paused since ${when(f.pausedAt)} (the bot is not in this server; checks resume when it is back)`;
+  return `#${f.id} ${f.title} <${f.url}>\n    ${f.itemsAdded} added · last check ${when(f.lastCheckedAt)} · last new item ${when(f.lastNewAt)} · ${next} · ${state}`;
 }
 
 function reportJson(r: CheckReport) {
@@ -84,6 +86,7 @@ export async function feedFromCli(sub: string | undefined, arg: string, feeds: F
       const lines = reports.map((r) => {
         const added = r.items.filter((i) => i.status === 'added');
         if (r.outcome === 'failed') return `#${r.feedId} ${r.title}: failed: ${r.error}`;
+        if (r.outcome === 'busy') return `#${r.feedId} ${r.title}: skipped: another process is checking it, or has just checked it`;
         return `#${r.feedId} ${r.title}: ${r.outcome === 'not-modified' ? 'unchanged' : `${r.newItems} new`}${added.length ? `; added ${added.map((i) => i.slug).join(', ')}` : ''}`;
       });
       out({ checked: reports.map(reportJson) }, lines.length ? lines.join('\n') : o.force ? 'No feed is followed.' : 'No feed is due for a check (`--force` checks every feed now).');

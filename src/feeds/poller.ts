@@ -21,8 +21,13 @@ export class FeedPoller {
     private readonly tickMs = TICK_MS,
   ) {}
 
+  private stopped = false;
+
   async start(): Promise<void> {
+    // Stopped before it started (a shutdown while the gateway was still connecting): it never starts.
+    if (this.stopped) return;
     await this.feeds.spreadOverdue();
+    if (this.stopped) return;
     this.timer = setInterval(() => void this.tick(), this.tickMs);
     void this.tick();
   }
@@ -37,6 +42,7 @@ export class FeedPoller {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.feeds.stop();
     await this.running;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { HttpStatusRefusal } from '../ingest/errors.js';
 import { fetchLimited, type Fetched } from '../ingest/fetch.js';
@@ -22,6 +23,12 @@ const ITEMS_PER_CHECK = 20;
 export const ITEM_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 /** And at most this many per feed (past it, the longest gone go first): a feed that churns hundreds a day stays bounded. */
 export const ITEMS_KEPT_PER_FEED = 1000;
+/**
+ * How long a check holds its feed before another process may take it over (the
+ * holder died mid-check). Renewed before each item, so only one item's fetch
+ * and ingest must fit in it.
+ */
+export const CLAIM_MS = 10 * 60 * 1000;
 /** What /feed add shows of a feed's latest items. */
 const LATEST_SHOWN = 5;
 
@@ -66,8 +73,11 @@ export interface CheckReport {
   guildId: string | null;
   title: string;
   url: string;
-  /** `not-modified`: the server said 304, so nothing was downloaded or parsed. */
-  outcome: 'checked' | 'not-modified' | 'failed';
+  /**
+   * `not-modified`: the server said 304, so nothing was downloaded or parsed.
+   * `busy`: another check (in this process or another one) had the feed, or had just checked it: nothing was fetched.
+   */
+  outcome: 'checked' | 'not-modified' | 'failed' | 'busy';
   /** Items seen for the first time. */
   newItems: number;
   items: ItemReport[];
@@ -98,6 +108,17 @@ export function describeFetchError(err: unknown): string {
   return 'An unexpected error stopped the check (see the bot’s log).';
 }
 
+/**
+ * Where in the poll interval a feed's first check falls, as a fraction in
+ * [0.05, 1): its id times the golden ratio, so feeds followed one after another
+ * (ids n, n+1, …) land far apart and any number of them cover the interval
+ * evenly, never all due at once. Each check then schedules the next one
+ * interval later, so the spread lasts.
+ */
+export function spreadFraction(feedId: number): number {
+  return 0.05 + 0.95 * ((feedId * 0.6180339887498949) % 1);
+}
+
 /** Milliseconds a Retry-After header asks for (seconds or an HTTP date), if it says anything usable. */
 export function retryAfterMs(header: string | undefined, now: number): number | undefined {
   if (!header) return undefined;
@@ -116,6 +137,8 @@ export function retryAfterMs(header: string | undefined, now: number): number | 
 export class FeedService {
   private readonly checking = new Set<number>();
   private stopping = false;
+  /** This service's name on the feeds it claims. */
+  private readonly owner = `${process.pid}:${randomUUID()}`;
 
   constructor(private readonly opts: FeedServiceOptions) {}
 
@@ -214,12 +237,21 @@ export class FeedService {
       at: now,
       nextCheckAt: now + this.intervalMs,
       ...validators(fetched),
+      // Held while its backfill is added, as a check holds it.
+      claim: { owner: this.owner, until: now + CLAIM_MS },
     });
+    // Read now, so the next check is due within the interval, at the feed's own place in it.
+    const nextCheckAt = now + Math.round(this.intervalMs * spreadFraction(feed.id));
     await this.store.see(feed.id, parsed.items.slice(0, backfill), 'pending', now);
     await this.store.see(feed.id, parsed.items.slice(backfill), 'old', now);
-    const items = backfill ? await this.addPending(feed, parsed.items, backfill) : [];
+    let items: ItemReport[];
+    try {
+      items = backfill ? await this.addPending(feed, parsed.items, backfill) : [];
+    } finally {
+      await this.store.release(feed.id, this.owner);
+    }
     const added = items.filter((i) => i.status === 'added').length;
-    await this.store.checked(feed.id, { at: now, nextCheckAt: feed.nextCheckAt, added });
+    await this.store.checked(feed.id, { at: now, nextCheckAt, added });
     this.opts.logger?.info({ guildId, feedId: feed.id, url, items: parsed.items.length, backfilled: added }, 'feed followed');
     return { feed: (await this.store.get(feed.id))!, format: parsed.format, latest: parsed.items.slice(0, LATEST_SHOWN), items, discoveredFrom: page };
   }
@@ -251,48 +283,64 @@ export class FeedService {
    * check backs off: twice the interval, then four times…, at most a day, and
    * never sooner than the server's Retry-After.
    */
-  async check(feed: Feed): Promise<CheckReport> {
+  async check(feed: Feed, o: { due?: boolean } = {}): Promise<CheckReport> {
     const base = { feedId: feed.id, guildId: feed.guildId, title: feed.title, url: feed.url };
-    if (this.checking.has(feed.id)) return { ...base, outcome: 'checked', newItems: 0, items: [], nextCheckAt: feed.nextCheckAt };
+    const busy: CheckReport = { ...base, outcome: 'busy', newItems: 0, items: [], nextCheckAt: feed.nextCheckAt };
+    if (this.checking.has(feed.id)) return busy;
     this.checking.add(feed.id);
+    let claimed: Feed | undefined;
     try {
-      const at = this.now();
-      let fetched: Fetched;
-      let parsed: ParsedFeed;
-      try {
-        fetched = await this.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
-        parsed = fetched.status === 304 ? { format: 'rss', title: feed.title, items: [] } : parseFeedBytes(fetched.bytes, feed.url);
-      } catch (err) {
-        const error = describeFetchError(err);
-        if (!(err instanceof UserError)) this.opts.logger?.error({ err, feedId: feed.id }, 'feed check failed unexpectedly');
-        const failures = feed.failures + 1;
-        const backoff = Math.min(this.intervalMs * 2 ** failures, MAX_BACKOFF_MS);
-        const asked = err instanceof HttpStatusRefusal ? retryAfterMs(err.retryAfter, at) : undefined;
-        const nextCheckAt = at + Math.min(Math.max(backoff, asked ?? 0), MAX_BACKOFF_MS);
-        await this.store.checked(feed.id, { at, nextCheckAt, added: 0, error });
-        this.opts.logger?.warn({ feedId: feed.id, url: feed.url, failures, error, nextCheckAt }, 'feed check failed; backing off');
-        return { ...base, outcome: 'failed', newItems: 0, items: [], error, nextCheckAt };
+      const now = this.now();
+      // The database decides who checks: a bot and `dossier feed poll --force` (or two bots) never fetch one feed at once.
+      claimed = await this.store.claim(feed.id, { owner: this.owner, now, until: now + CLAIM_MS, dueBy: o.due ? now : undefined });
+      if (!claimed) {
+        this.opts.logger?.debug({ feedId: feed.id }, 'feed skipped: another check has it, or has just checked it');
+        return busy;
       }
-      const newItems = await this.store.see(feed.id, parsed.items, 'pending', at);
-      // Only after a full answer: a 304 says nothing about which items the feed still shows.
-      if (fetched.status !== 304) {
-        const { ms, perFeed } = this.opts.itemRetention ?? { ms: ITEM_RETENTION_MS, perFeed: ITEMS_KEPT_PER_FEED };
-        const pruned = await this.store.prune(feed.id, { before: at - ms, current: at, keep: perFeed });
-        if (pruned) this.opts.logger?.debug({ feedId: feed.id, pruned }, 'feed items no longer in the feed forgotten');
-      }
-      // Items that failed at an earlier poll are tried again even when the feed itself is unchanged.
-      const items = await this.addPending(feed, parsed.items, ITEMS_PER_CHECK);
-      const added = items.filter((i) => i.status === 'added').length;
-      const nextCheckAt = at + this.intervalMs;
-      const fresh = validators(fetched);
-      // A 304 leaves the validators and title as they were; a full answer replaces them, absent ones included.
-      const changed = fetched.status === 304 ? {} : { etag: fresh.etag ?? null, lastModified: fresh.lastModified ?? null, title: parsed.title.slice(0, 200) };
-      await this.store.checked(feed.id, { at, nextCheckAt, added, ...changed });
-      if (newItems || items.length) this.opts.logger?.info({ feedId: feed.id, guildId: feed.guildId, newItems, added }, 'feed checked');
-      return { ...base, title: fetched.status === 304 ? feed.title : parsed.title, outcome: fetched.status === 304 ? 'not-modified' : 'checked', newItems, items, nextCheckAt };
+      return await this.checkClaimed(claimed);
     } finally {
       this.checking.delete(feed.id);
+      if (claimed) await this.store.release(feed.id, this.owner).catch((err: unknown) => this.opts.logger?.warn({ err, feedId: feed.id }, 'feed claim not released; it lapses'));
     }
+  }
+
+  /** The check itself, on the feed as the claim read it (validators another process stored meanwhile included). */
+  private async checkClaimed(feed: Feed): Promise<CheckReport> {
+    const base = { feedId: feed.id, guildId: feed.guildId, title: feed.title, url: feed.url };
+    const at = this.now();
+    let fetched: Fetched;
+    let parsed: ParsedFeed;
+    try {
+      fetched = await this.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified });
+      parsed = fetched.status === 304 ? { format: 'rss', title: feed.title, items: [] } : parseFeedBytes(fetched.bytes, feed.url);
+    } catch (err) {
+      const error = describeFetchError(err);
+      if (!(err instanceof UserError)) this.opts.logger?.error({ err, feedId: feed.id }, 'feed check failed unexpectedly');
+      const failures = feed.failures + 1;
+      const backoff = Math.min(this.intervalMs * 2 ** failures, MAX_BACKOFF_MS);
+      const asked = err instanceof HttpStatusRefusal ? retryAfterMs(err.retryAfter, at) : undefined;
+      const nextCheckAt = at + Math.min(Math.max(backoff, asked ?? 0), MAX_BACKOFF_MS);
+      await this.store.checked(feed.id, { at, nextCheckAt, added: 0, error });
+      this.opts.logger?.warn({ feedId: feed.id, url: feed.url, failures, error, nextCheckAt }, 'feed check failed; backing off');
+      return { ...base, outcome: 'failed', newItems: 0, items: [], error, nextCheckAt };
+    }
+    const newItems = await this.store.see(feed.id, parsed.items, 'pending', at);
+    // Only after a full answer: a 304 says nothing about which items the feed still shows.
+    if (fetched.status !== 304) {
+      const { ms, perFeed } = this.opts.itemRetention ?? { ms: ITEM_RETENTION_MS, perFeed: ITEMS_KEPT_PER_FEED };
+      const pruned = await this.store.prune(feed.id, { before: at - ms, current: at, keep: perFeed });
+      if (pruned) this.opts.logger?.debug({ feedId: feed.id, pruned }, 'feed items no longer in the feed forgotten');
+    }
+    // Items that failed at an earlier poll are tried again even when the feed itself is unchanged.
+    const items = await this.addPending(feed, parsed.items, ITEMS_PER_CHECK);
+    const added = items.filter((i) => i.status === 'added').length;
+    const nextCheckAt = at + this.intervalMs;
+    const fresh = validators(fetched);
+    // A 304 leaves the validators and title as they were; a full answer replaces them, absent ones included.
+    const changed = fetched.status === 304 ? {} : { etag: fresh.etag ?? null, lastModified: fresh.lastModified ?? null, title: parsed.title.slice(0, 200) };
+    await this.store.checked(feed.id, { at, nextCheckAt, added, ...changed });
+    if (newItems || items.length) this.opts.logger?.info({ feedId: feed.id, guildId: feed.guildId, newItems, added }, 'feed checked');
+    return { ...base, title: fetched.status === 304 ? feed.title : parsed.title, outcome: fetched.status === 304 ? 'not-modified' : 'checked', newItems, items, nextCheckAt };
   }
 
   /** Adds up to `limit` of the feed's pending items to its server's library, oldest first. */
@@ -304,6 +352,8 @@ export class FeedService {
     const reports: ItemReport[] = [];
     for (const stored of pending) {
       if (this.stopping) break;
+      // Each item may take a while (a slow article page): the claim is extended first, and a lost claim stops here.
+      if (!(await this.store.renew(feed.id, this.owner, this.now() + CLAIM_MS))) break;
       reports.push(await this.addItem(feed, stored, byKey.get(stored.key), ingest));
     }
     return reports;
@@ -353,7 +403,8 @@ export class FeedService {
     const worker = async () => {
       while (next < due.length && !this.stopping) {
         const i = next++;
-        reports[i] = await this.check(due[i]!);
+        // Unforced, a feed is checked only if still due when claimed: another process may have checked it since the list was read.
+        reports[i] = await this.check(due[i]!, { due: !opts.force });
       }
     };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 3, due.length) }, worker));
@@ -370,6 +421,40 @@ export class FeedService {
     const overdue = (await this.store.due(now)).filter((f) => this.owns(f));
     const step = this.intervalMs / Math.max(1, overdue.length);
     for (const [i, f] of overdue.entries()) await this.store.reschedule(f.id, Math.round(now + i * step));
+  }
+
+  /** The bot was removed from a server: its feeds are not polled until it is back (they stay, as do their documents). */
+  async leftServer(guildId: string): Promise<number> {
+    const paused = await this.store.pause([guildId], this.now());
+    if (paused) this.opts.logger?.info({ guildId, feeds: paused }, 'feeds paused: the bot is no longer in their server');
+    return paused;
+  }
+
+  /** The bot is in the server (again): its paused feeds are polled again, each from its own place in the interval. */
+  async joinedServer(guildId: string): Promise<number> {
+    return this.resume(await this.store.paused([guildId]));
+  }
+
+  /**
+   * Once the gateway says which servers this process is in: the feeds of the
+   * servers it runs (`owns`) but is no longer in are paused (it was removed
+   * while down), and paused feeds of servers it is in again are resumed.
+   */
+  async syncServers(isPresent: (guildId: string) => boolean): Promise<{ paused: number; resumed: number }> {
+    const servers = (await this.store.guilds()).filter((g) => this.opts.owns?.(g) ?? true);
+    const gone = servers.filter((g) => !isPresent(g));
+    const paused = await this.store.pause(gone, this.now());
+    if (paused) this.opts.logger?.info({ servers: gone.length, feeds: paused }, 'feeds paused: the bot is no longer in their servers');
+    const resumed = await this.resume(await this.store.paused(servers.filter(isPresent)));
+    return { paused, resumed };
+  }
+
+  private async resume(feeds: readonly Feed[]): Promise<number> {
+    const now = this.now();
+    let resumed = 0;
+    for (const f of feeds) if (await this.store.resume(f.id, now + Math.round(this.intervalMs * spreadFraction(f.id)))) resumed++;
+    if (resumed) this.opts.logger?.info({ guildIds: [...new Set(feeds.map((f) => f.guildId))], feeds: resumed }, 'feeds resumed: the bot is back in their server');
+    return resumed;
   }
 
   private owns(feed: Feed): boolean {

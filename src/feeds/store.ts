@@ -25,6 +25,8 @@ export interface Feed {
   failures: number;
   lastError?: string;
   nextCheckAt: number;
+  /** When the bot left the feed's server: the feed is not polled until the bot is back. */
+  pausedAt?: number;
 }
 
 export type ItemStatus = 'pending' | 'added' | 'duplicate' | 'old' | 'failed';
@@ -61,6 +63,7 @@ const feedOf = (r: FeedRow): Feed => ({
   failures: r.failures,
   lastError: r.last_error ?? undefined,
   nextCheckAt: r.next_check_at,
+  pausedAt: r.paused_at ?? undefined,
 });
 
 const itemOf = (r: ItemRow): StoredItem => ({
@@ -101,7 +104,20 @@ export class FeedStore {
     this.db = database.db;
   }
 
-  async add(f: { guildId: string | null; url: string; title: string; siteUrl?: string; tags: string[]; addedBy: string; at: number; nextCheckAt: number; etag?: string; lastModified?: string }): Promise<Feed> {
+  async add(f: {
+    guildId: string | null;
+    url: string;
+    title: string;
+    siteUrl?: string;
+    tags: string[];
+    addedBy: string;
+    at: number;
+    nextCheckAt: number;
+    etag?: string;
+    lastModified?: string;
+    /** Claimed from the start (see `claim`): the new feed's backfill is its first check. */
+    claim?: { owner: string; until: number };
+  }): Promise<Feed> {
     const row = await this.db
       .insertInto('feeds')
       .values({
@@ -118,6 +134,7 @@ export class FeedStore {
         last_new_at: null,
         last_error: null,
         next_check_at: f.nextCheckAt,
+        ...(f.claim ? { claimed_by: f.claim.owner, claimed_until: f.claim.until } : {}),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -144,9 +161,9 @@ export class FeedStore {
     return Number(row?.n ?? 0);
   }
 
-  /** Every feed whose next check is due by `now`, soonest first; only one server's when `guildId` is given. */
+  /** Every feed not paused whose next check is due by `now`, soonest first; only one server's when `guildId` is given. */
   async due(now: number, guildId?: string | null): Promise<Feed[]> {
-    let q = this.db.selectFrom('feeds').selectAll().where('next_check_at', '<=', now);
+    let q = this.db.selectFrom('feeds').selectAll().where('next_check_at', '<=', now).where('paused_at', 'is', null);
     if (guildId !== undefined) q = q.where('guild_id', '=', guildId ?? SHARED);
     return (await q.orderBy('next_check_at').orderBy('id').execute()).map(feedOf);
   }
@@ -154,6 +171,64 @@ export class FeedStore {
   /** Moves a check, e.g. to spread overdue feeds over the interval after a restart. */
   async reschedule(id: number, nextCheckAt: number): Promise<void> {
     await this.db.updateTable('feeds').set({ next_check_at: nextCheckAt }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Takes a feed for one check: only if no other claim on it is alive (and,
+   * with `dueBy`, only if it is still due then, so a feed another process has
+   * just checked is not fetched again). One conditional UPDATE, so of two
+   * processes racing for a feed exactly one wins, on SQLite and PostgreSQL
+   * alike. Returns the feed as it is now, or undefined when someone else has it.
+   */
+  async claim(id: number, c: { owner: string; now: number; until: number; dueBy?: number }): Promise<Feed | undefined> {
+    let q = this.db
+      .updateTable('feeds')
+      .set({ claimed_by: c.owner, claimed_until: c.until })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', c.now)]));
+    if (c.dueBy !== undefined) q = q.where('next_check_at', '<=', c.dueBy).where('paused_at', 'is', null);
+    const row = await q.returningAll().executeTakeFirst();
+    return row && feedOf(row);
+  }
+
+  /** Extends this owner's claim (a check adding many items); false when the claim was lost meanwhile. */
+  async renew(id: number, owner: string, until: number): Promise<boolean> {
+    const r = await this.db.updateTable('feeds').set({ claimed_until: until }).where('id', '=', id).where('claimed_by', '=', owner).executeTakeFirst();
+    return r.numUpdatedRows === 1n;
+  }
+
+  /** Gives the feed back after a check. */
+  async release(id: number, owner: string): Promise<void> {
+    await this.db.updateTable('feeds').set({ claimed_by: null, claimed_until: null }).where('id', '=', id).where('claimed_by', '=', owner).execute();
+  }
+
+  /** The bot left these servers: their feeds are not polled (nor due) until resumed. Returns how many feeds were paused. */
+  async pause(guildIds: readonly string[], at: number): Promise<number> {
+    if (guildIds.length === 0) return 0;
+    const r = await this.db.updateTable('feeds').set({ paused_at: at }).where('guild_id', 'in', [...guildIds]).where('paused_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** The paused feeds of these servers, for resuming. */
+  async paused(guildIds?: readonly string[]): Promise<Feed[]> {
+    let q = this.db.selectFrom('feeds').selectAll().where('paused_at', 'is not', null);
+    if (guildIds) {
+      if (guildIds.length === 0) return [];
+      q = q.where('guild_id', 'in', [...guildIds]);
+    }
+    return (await q.orderBy('id').execute()).map(feedOf);
+  }
+
+  /** Polls a paused feed again, from `nextCheckAt`. */
+  async resume(id: number, nextCheckAt: number): Promise<boolean> {
+    const r = await this.db.updateTable('feeds').set({ paused_at: null, next_check_at: nextCheckAt }).where('id', '=', id).where('paused_at', 'is not', null).executeTakeFirst();
+    return r.numUpdatedRows === 1n;
+  }
+
+  /** The servers (not the shared library) that have feeds. */
+  async guilds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('feeds').select('guild_id').distinct().where('guild_id', '!=', SHARED).execute();
+    return rows.map((r) => r.guild_id);
   }
 
   /** Stops following; the feed's items go with it (ON DELETE CASCADE). */

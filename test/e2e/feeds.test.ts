@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/index.js';
 import type { Scheduler } from '../../src/digest/scheduler.js';
 import { startDigest } from '../../src/discord/digest.js';
 import { FeedService } from '../../src/feeds/service.js';
 import { silentLogger } from '../../src/log.js';
-import { FeedStore } from '../../src/feeds/store.js';
+import { FeedStore, type Feed } from '../../src/feeds/store.js';
+import { feedFromCli } from '../../src/feeds/cli.js';
+import { followServerPresence } from '../../src/discord/feed-servers.js';
 import type { IngestSettings } from '../../src/ingest/service.js';
 import type { InteractionCtx } from '../fake-discord/types.js';
 import { registerCommands } from '../helpers/bot.js';
@@ -33,6 +35,8 @@ let database: Database;
 let feeds: FeedService;
 let b: { guildId: string; channelId: string };
 let scheduler: Scheduler;
+let departed: Feed;
+const DEPARTED = '300000000000009999';
 const clock = { now: Date.now() };
 
 const inB = (): InteractionCtx => ({ guildId: b.guildId, channelId: b.channelId });
@@ -73,6 +77,10 @@ beforeAll(async () => {
   h.commandServices.digest = digest.service;
   b = h.fake.addGuild('Team B');
   await registerCommands(h.fake, b.guildId);
+  // A server that removed the bot while it was down: its feed is still on record.
+  departed = await feeds.store.add({ guildId: DEPARTED, url: `${site.base}/atom.xml`, title: 'Caspian Review', tags: [], addedBy: 'seed', at: clock.now, nextCheckAt: clock.now });
+  // As src/main.ts wires it: feeds follow the bot in and out of servers, and start-up compares.
+  await followServerPresence({ client: h.bot.client, ready: h.bot.ready, feeds, logger: silentLogger });
 });
 
 afterAll(async () => {
@@ -182,6 +190,43 @@ describe('/feed', () => {
     expect(removed.content).toContain('The 2 articles it added stay in the library');
     expect(await feeds.list(h.fake.guildId)).toEqual([]);
     expect(await search('pistachio harvest Kandahar')).toContain('pistachio-harvest-near-kandahar#p');
+  });
+
+  it('GIVEN the bot removed from a server (GUILD_DELETE) THEN its feeds pause: not polled, listed as paused; invited back (GUILD_CREATE) they resume; a server it left while down is paused at start', async () => {
+    // Start-up: the gateway's servers do not include the one that left while the bot was down.
+    expect((await feeds.store.get(departed.id))!.pausedAt).toBeDefined();
+    const d = h.fake.addGuild('Team D');
+    await registerCommands(h.fake, d.guildId);
+    const followed = shown(await h.fake.sendCommand('feed', { url: `${site.base}/rss.xml` }, { guildId: d.guildId, channelId: d.channelId, subcommand: 'add' }));
+    expect(followed.content).toContain('📡 Following **Steppe Desk**');
+    const [feed] = await feeds.list(d.guildId);
+    expect(feed!.pausedAt).toBeUndefined();
+
+    h.fake.removeGuild(d.guildId);
+    await vi.waitFor(async () => expect((await feeds.list(d.guildId))[0]!.pausedAt).toBeDefined(), { timeout: 10_000 });
+    clock.now += 2 * POLL_MINUTES * 60_000;
+    const fetched = site.seen.length;
+    // D's feed and the departed server's are the only ones followed now: nothing is due.
+    expect(await feeds.pollDue()).toEqual([]);
+    expect(site.seen.length).toBe(fetched);
+    // The operator's list says why the feed is quiet.
+    const lines: string[] = [];
+    await feedFromCli('list', '', feeds, { guildId: d.guildId, write: (t) => lines.push(t) });
+    expect(lines.join('\n')).toContain('paused since');
+    expect(lines.join('\n')).toContain('the bot is not in this server');
+
+    h.fake.restoreGuild(d.guildId);
+    await vi.waitFor(async () => expect((await feeds.list(d.guildId))[0]!.pausedAt).toBeUndefined(), { timeout: 10_000 });
+    const { content } = shown(await h.fake.sendCommand('feed', {}, { guildId: d.guildId, channelId: d.channelId, subcommand: 'list' }));
+    expect(content).not.toContain('Paused');
+    clock.now = (await feeds.list(d.guildId))[0]!.nextCheckAt;
+    const fetchedBefore = site.count('/rss.xml');
+    expect((await feeds.pollDue()).map((r) => [r.guildId, r.outcome])).toEqual([[d.guildId, 'not-modified']]);
+    expect(site.count('/rss.xml')).toBe(fetchedBefore + 1);
+    // Still paused: the bot was never invited back there.
+    expect((await feeds.store.get(departed.id))!.pausedAt).toBeDefined();
+    await feeds.store.remove(feed!.id);
+    await feeds.store.remove(departed.id);
   });
 
   it('GIVEN a server following more feeds than one message holds THEN /feed list pages them: every feed on exactly one page, each within 2,000 characters, with Previous and Next buttons', async () => {

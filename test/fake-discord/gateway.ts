@@ -228,7 +228,7 @@ export class FakeGateway {
 
   /** Dispatch to ready sockets only if any (for state sync events like CHANNEL_CREATE). */
   broadcast(t: string, d: Json): void {
-    const guildId = t === 'GUILD_CREATE' ? d?.id : d?.guild_id;
+    const guildId = t === 'GUILD_CREATE' || t === 'GUILD_DELETE' ? d?.id : d?.guild_id;
     for (const conn of this.readyConns(typeof guildId === 'string' ? guildId : undefined)) this.sendDispatch(conn, t, d);
   }
 

@@ -78,6 +78,10 @@ export interface FakeDiscord {
   addChannel(id?: string, name?: string, type?: number): string;
   /** another server with the bot in it, and its default channel; name it in interactions with `ctx.guildId` */
   addGuild(name?: string): { guildId: string; channelId: string };
+  /** the bot is removed from a server added with addGuild: GUILD_DELETE, as when a member kicks it */
+  removeGuild(guildId: string): void;
+  /** the bot is invited back into a server removeGuild took it out of (same id and channel): GUILD_CREATE */
+  restoreGuild(guildId: string): void;
   /** POST/PATCH of messages in this channel → 403 {code: 50013, message: 'Missing Permissions'} */
   forbidChannel(id: string): void;
   allowChannel(id: string): void;
@@ -188,6 +192,15 @@ class FakeDiscordServer implements FakeDiscord {
     const info = this.state.guildInfo(added.guildId)!;
     this.gateway.broadcast('GUILD_CREATE', this.gateway.guildCreate(info));
     return added;
+  }
+  removeGuild(guildId: string): void {
+    this.state.removeGuild(guildId);
+    // Removed, not an outage: no `unavailable` flag, so discord.js emits guildDelete.
+    this.gateway.broadcast('GUILD_DELETE', { id: guildId });
+  }
+  restoreGuild(guildId: string): void {
+    this.state.restoreGuild(guildId);
+    this.gateway.broadcast('GUILD_CREATE', this.gateway.guildCreate(this.state.guildInfo(guildId)!));
   }
   forbidChannel(id: string): void {
     this.state.forbidden.add(id);

@@ -154,6 +154,23 @@ export class FakeState extends EventEmitter {
     return { guildId, channelId };
   }
 
+  /** Servers the bot was removed from (removeGuild), kept so restoreGuild brings the same one back. */
+  private readonly departedGuilds = new Map<string, { info: GuildInfo; channelId: string }>();
+
+  removeGuild(guildId: string): void {
+    const g = this.otherGuilds.get(guildId);
+    if (!g) throw new Error(`fake-discord: removeGuild(${guildId}): only a server added with addGuild can be left`);
+    this.otherGuilds.delete(guildId);
+    this.departedGuilds.set(guildId, g);
+  }
+
+  restoreGuild(guildId: string): void {
+    const g = this.departedGuilds.get(guildId);
+    if (!g) throw new Error(`fake-discord: restoreGuild(${guildId}): the bot was not removed from that server`);
+    this.departedGuilds.delete(guildId);
+    this.otherGuilds.set(guildId, g);
+  }
+
   guildChannels(guildId = this.guildId): FakeChannel[] {
     return [...this.channels.values()].filter((c) => c.guild_id === guildId);
   }

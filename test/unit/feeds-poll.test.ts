@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
 import { MIGRATIONS } from '../../src/db/migrations.js';
-import { FeedService, ITEM_RETENTION_MS, MAX_BACKOFF_MS, type FeedServiceOptions } from '../../src/feeds/service.js';
+import { CLAIM_MS, FeedService, ITEM_RETENTION_MS, MAX_BACKOFF_MS, spreadFraction, type FeedServiceOptions } from '../../src/feeds/service.js';
+import { feedFromCli } from '../../src/feeds/cli.js';
 import { FeedStore } from '../../src/feeds/store.js';
 import type { IngestSettings } from '../../src/ingest/service.js';
 import { Library } from '../../src/library.js';
@@ -108,13 +109,15 @@ describe.each(BACKENDS)('following feeds (%s)', (kind) => {
 
     site.publish(article('a2', 'Barley quotas near Atyrau', 'barley quotas', 2));
     w.clock.now += POLL_MINUTES * MINUTE;
-    // One at a time, so the RSS feed (followed first) is the one that adds the article.
+    // One at a time, in the order they fall due (spread over the interval): the first adds the article.
     const reports = await w.feeds.pollDue({ concurrency: 1 });
-    expect(reports.map((r) => [r.title, r.outcome, r.newItems])).toEqual([
-      ['Steppe Desk', 'checked', 1],
+    expect(reports.map((r) => [r.title, r.outcome, r.newItems]).sort()).toEqual([
       ['Caspian Review', 'checked', 1],
       ['Grain Ledger', 'checked', 1],
+      ['Steppe Desk', 'checked', 1],
     ]);
+    const addedBy = reports.find((r) => r.items.some((i) => i.status === 'added'))!;
+    expect(addedBy).toBe(reports[0]);
     // The RSS item is a teaser, so its page was fetched; Atom and JSON Feed carried the full text.
     expect(site.count('/articles/a2.html')).toBe(1);
     const statuses = reports.flatMap((r) => r.items.map((i) => i.status));
@@ -132,7 +135,7 @@ describe.each(BACKENDS)('following feeds (%s)', (kind) => {
     const raw = await readFile(path.join(dir, 'guilds', A, files[0]!), 'utf8');
     expect(raw).toContain(`source: ${site.base}/articles/a2.html`);
     expect(raw).toContain('published: 2026-11-02');
-    expect(raw).toContain(`feed: ${site.base}/rss.xml`);
+    expect(raw).toContain(`feed: ${addedBy.url}`);
     expect(raw).toContain('added_by: feed');
     expect(raw).not.toContain('Subscribe to our newsletter'); // Readability kept the article, not the page chrome
 
@@ -160,12 +163,8 @@ describe.each(BACKENDS)('following feeds (%s)', (kind) => {
     }
     expect(await readdir(path.join(dir, 'guilds', A))).toEqual(['barley-quotas-near-atyrau.txt']);
     const listed = await w.feeds.list(A);
-    expect(listed.map((f) => [f.title, f.itemsAdded])).toEqual([
-      ['Caspian Review', 0],
-      ['Grain Ledger', 0],
-      ['Steppe Desk', 1],
-    ]);
-    expect(listed.find((f) => f.title === 'Steppe Desk')!.lastNewAt).toBeDefined();
+    expect(listed.map((f) => [f.title, f.itemsAdded])).toEqual(['Caspian Review', 'Grain Ledger', 'Steppe Desk'].map((t) => [t, t === addedBy.title ? 1 : 0]));
+    expect(listed.find((f) => f.title === addedBy.title)!.lastNewAt).toBeDefined();
   });
 
   it('GIVEN a database from before migration 5 THEN each item record is taken as last seen when it was first seen', async () => {
@@ -228,6 +227,120 @@ describe.each(BACKENDS)('following feeds (%s)', (kind) => {
     } finally {
       await own.close();
     }
+  });
+
+  it('GIVEN feeds followed at the same moment THEN their next checks are spread over the interval, not all due at once, and stay spread poll after poll', async () => {
+    const servers = Array.from({ length: 8 }, (_, i) => `30000000000000010${i}`);
+    for (const g of servers) await w.feeds.follow(g, `${site.base}/rss.xml`, { addedBy: adder });
+    const interval = POLL_MINUTES * MINUTE;
+    const start = w.clock.now;
+    const dueTimes = async () => (await Promise.all(servers.map(async (g) => (await w.feeds.list(g))[0]!.nextCheckAt))).sort((a, b) => a - b);
+    /** The widest stretch of the interval with no check in it (wrapping around). */
+    const widestGap = (times: number[]) => Math.max(...times.map((t, i) => (i + 1 < times.length ? times[i + 1]! - t : times[0]! + interval - t)));
+    const first = await dueTimes();
+    expect(new Set(first).size).toBe(servers.length);
+    expect(first[0]!).toBeGreaterThan(start);
+    expect(first.at(-1)!).toBeLessThan(start + interval);
+    // Eight feeds, eight places: no stretch of the interval is left without a check for more than a quarter of it.
+    expect(widestGap(first)).toBeLessThan(interval / 4);
+    // Polled every minute for two intervals: each feed is checked in its own minute, about once an interval.
+    const checkedAt = new Map<number, number[]>();
+    for (let minute = 1; minute <= 2 * POLL_MINUTES; minute++) {
+      w.clock.now = start + minute * MINUTE;
+      const reports = await w.feeds.pollDue();
+      expect(reports.length).toBeLessThanOrEqual(2);
+      for (const r of reports) checkedAt.set(r.feedId, [...(checkedAt.get(r.feedId) ?? []), minute]);
+    }
+    expect([...checkedAt.values()].map((m) => m.length)).toEqual(servers.map(() => 2));
+    expect(widestGap((await dueTimes()).map((t) => t - w.clock.now))).toBeLessThan(interval / 4);
+  });
+
+  it('GIVEN feeds followed one after another THEN the spread of their places in the interval stays even however many there are', () => {
+    for (const n of [2, 5, 25, 200]) {
+      const places = Array.from({ length: n }, (_, i) => spreadFraction(i + 1)).sort((a, b) => a - b);
+      expect(places[0]!).toBeGreaterThanOrEqual(0.05);
+      expect(places.at(-1)!).toBeLessThan(1);
+      const gaps = places.slice(1).map((p, i) => p - places[i]!);
+      // Golden-ratio steps: the widest gap is under three times the even share, never a clump.
+      expect(Math.max(...gaps)).toBeLessThan((3 * 0.95) / n);
+    }
+  });
+
+  it('GIVEN two pollers on one database (a bot and `dossier feed poll --force` beside it, or two bots) THEN each feed is fetched by one of them only', async () => {
+    await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
+    await w.feeds.follow(A, `${site.base}/atom.xml`, { addedBy: adder });
+    await w.feeds.follow(B, `${site.base}/feed.json`, { addedBy: adder });
+    // Another process: its own connection to the same database file (or server).
+    const other = await world(dir, w.target, w.clock);
+    try {
+      const fetches = () => ['/rss.xml', '/atom.xml', '/feed.json'].map((p) => site.count(p));
+      site.publish(article('p1', 'Sorghum prices in Kassala', 'sorghum prices', 20));
+      w.clock.now += POLL_MINUTES * MINUTE;
+      const before = fetches();
+      const [mine, theirs] = await Promise.all([w.feeds.pollDue(), other.feeds.pollDue()]);
+      expect(fetches().map((n, i) => n - before[i]!)).toEqual([1, 1, 1]);
+      const checked = [...mine, ...theirs].filter((r) => r.outcome !== 'busy');
+      expect(checked.map((r) => r.feedId).sort()).toEqual([...new Set(checked.map((r) => r.feedId))].sort());
+      expect(checked).toHaveLength(3);
+      // Once in A (through one of its two feeds, the other finding the duplicate) and once in B.
+      expect(checked.flatMap((r) => r.items).filter((i) => i.status === 'added')).toHaveLength(2);
+
+      // The operator's forced poll beside the bot's scheduled one, when the feeds are due again.
+      site.publish(article('p2', 'Teff exports from Gondar', 'teff exports', 21));
+      w.clock.now += POLL_MINUTES * MINUTE;
+      const again = fetches();
+      const [forced, scheduled] = await Promise.all([other.feeds.pollDue({ force: true }), w.feeds.pollDue()]);
+      expect(fetches().map((n, i) => n - again[i]!)).toEqual([1, 1, 1]);
+      expect([...forced, ...scheduled].filter((r) => r.outcome !== 'busy')).toHaveLength(3);
+      // Added once, by whichever process checked its feed first.
+      expect((await readdir(path.join(dir, 'guilds', A))).filter((f) => f.startsWith('teff-exports'))).toEqual(['teff-exports-from-gondar.txt']);
+      expect((await w.feeds.store.get((await w.feeds.list(A))[0]!.id))).toMatchObject({ nextCheckAt: w.clock.now + POLL_MINUTES * MINUTE });
+    } finally {
+      await other.database.close();
+    }
+  });
+
+  it('GIVEN a claim left by a process that died mid-check THEN the feed is skipped until the claim lapses, then checked', async () => {
+    await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
+    const [feed] = await w.feeds.list(A);
+    expect(await w.feeds.store.claim(feed!.id, { owner: 'dead-process', now: w.clock.now, until: w.clock.now + CLAIM_MS })).toBeDefined();
+    w.clock.now += CLAIM_MS - MINUTE;
+    const fetched = site.count('/rss.xml');
+    expect((await w.feeds.pollDue({ force: true })).map((r) => r.outcome)).toEqual(['busy']);
+    expect(site.count('/rss.xml')).toBe(fetched);
+    w.clock.now = feed!.addedAt + CLAIM_MS;
+    expect((await w.feeds.pollDue({ force: true })).map((r) => r.outcome)).toEqual(['not-modified']);
+    // Released after the check: the next one needs no lapse.
+    expect((await w.feeds.pollDue({ force: true })).map((r) => r.outcome)).toEqual(['not-modified']);
+  });
+
+  it('GIVEN the bot removed from a server THEN its feeds pause (not polled, even by --force; listed as paused), and resume, spread over the interval, when it is back', async () => {
+    await w.feeds.follow(A, `${site.base}/rss.xml`, { addedBy: adder });
+    await w.feeds.follow(B, `${site.base}/atom.xml`, { addedBy: adder });
+    await w.feeds.follow(null, `${site.base}/feed.json`, { addedBy: adder });
+    // Start-up: the gateway says the bot is in A only; the shared library's feeds never pause.
+    expect(await w.feeds.syncServers((g) => g === A)).toEqual({ paused: 1, resumed: 0 });
+    const pausedAt = w.clock.now;
+    w.clock.now += 2 * POLL_MINUTES * MINUTE;
+    expect((await w.feeds.pollDue()).map((r) => r.guildId).sort()).toEqual([A, null].sort());
+    expect((await w.feeds.pollDue({ force: true })).map((r) => r.guildId)).not.toContain(B);
+    const [listed] = await w.feeds.list(B);
+    expect(listed!.pausedAt).toBe(pausedAt);
+    const lines: string[] = [];
+    await feedFromCli('list', '', w.feeds, { guildId: B, write: (t) => lines.push(t) });
+    expect(lines.join('\n')).toContain(`paused since ${new Date(pausedAt).toISOString()} (the bot is not in this server`);
+    // Removed from A too while running (guildDelete), then invited back into B (guildCreate).
+    expect(await w.feeds.leftServer(A)).toBe(1);
+    expect(await w.feeds.pollDue({ force: true })).toHaveLength(1);
+    expect(await w.feeds.joinedServer(B)).toBe(1);
+    const resumed = (await w.feeds.list(B))[0]!;
+    expect(resumed.pausedAt).toBeUndefined();
+    expect(resumed.nextCheckAt).toBeGreaterThan(w.clock.now);
+    expect(resumed.nextCheckAt).toBeLessThan(w.clock.now + POLL_MINUTES * MINUTE);
+    w.clock.now = resumed.nextCheckAt;
+    expect((await w.feeds.pollDue()).map((r) => r.guildId)).toEqual([B]);
+    // A second start-up with the bot in both: A resumes too, nothing is paused.
+    expect(await w.feeds.syncServers(() => true)).toEqual({ paused: 0, resumed: 1 });
   });
 });
 
