@@ -23,6 +23,8 @@ export interface NewsSite extends TestSite {
   status: { code: number; retryAfter?: string };
   /** Whether the feeds answer conditional requests with 304 (a server that ignores validators sends the feed again). */
   conditional: boolean;
+  /** Feed requests from now on wait unanswered until the returned function is called (a slow feed, to make checks overlap). */
+  hold(): () => void;
 }
 
 export interface Article {
@@ -87,7 +89,12 @@ ${newest().map((a) => `<entry><title>${escape(a.title)}</title><id>urn:caspian:$
     });
 
   /** A feed route with validators: 304 when the client already has this version. */
+  let held: Promise<void> | undefined;
   const feed = (type: string, body: () => string) => (req: IncomingMessage, res: ServerResponse) => {
+    if (held) return void held.then(() => answer(type, body, req, res));
+    answer(type, body, req, res);
+  };
+  const answer = (type: string, body: () => string, req: IncomingMessage, res: ServerResponse) => {
     const text = body();
     const etag = `"${createHash('sha256').update(text).digest('hex').slice(0, 16)}"`;
     const lastModified = new Date(changedAt).toUTCString();
@@ -154,5 +161,13 @@ ${newest().map((a) => `<entry><title>${escape(a.title)}</title><id>urn:caspian:$
       changedAt += 60_000;
     },
     count: (path: string) => counts.get(path) ?? 0,
+    hold() {
+      let release!: () => void;
+      held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
   });
 }
