@@ -94,13 +94,17 @@ export class BriefComposer {
 
   /**
    * Where "new" starts for a server none of whose briefs reached anyone: the
-   * last 24 hours, or, if earlier scheduled briefs failed (a channel the bot
-   * may not post in, a day it was down), the 24 hours before the first of them,
-   * so what they would have said is not lost.
+   * last 24 hours; or, if earlier briefs never reached the channel (a scheduled
+   * one failed or the bot was down that day, a `/digest now` could not post),
+   * the 24 hours before the first of them, so what they would have said is not
+   * lost; or the set-up (`/digest set`), when that is earlier still: a server
+   * that set the brief up days ago and never got one (turned off and on again,
+   * a cold start) hears of everything since. The caller caps it at a week.
    */
   private async firstWindow(history: string, now: number): Promise<number> {
-    const first = history === NO_GUILD ? undefined : await this.store.firstUnposted(history);
-    return Math.min(now, first ?? now) - DAY;
+    if (history === NO_GUILD) return now - DAY;
+    const [failed, undelivered, settings] = await Promise.all([this.store.firstUnposted(history), this.store.firstUndelivered(history), this.store.settings(history)]);
+    return Math.min(Math.min(now, failed ?? now, undelivered ?? now) - DAY, settings?.configuredAt ?? now);
   }
 
   /**

@@ -15,6 +15,8 @@ export interface GuildSettings {
   enabled: boolean;
   updatedAt: number;
   updatedBy?: string;
+  /** The first /digest set (undefined on schedules from before it was recorded). */
+  configuredAt?: number;
 }
 
 export type QuietChoice = 'short' | 'skip';
@@ -71,6 +73,7 @@ const settingsOf = (r: SettingsRow): GuildSettings => ({
   enabled: r.enabled === 1,
   updatedAt: r.updated_at,
   updatedBy: r.updated_by ?? undefined,
+  configuredAt: r.configured_at ?? undefined,
 });
 
 const logOf = (r: LogRow): BriefLogEntry => ({
@@ -109,8 +112,12 @@ export class DigestStore {
     return (await this.db.selectFrom('guild_settings').selectAll().where('enabled', '=', 1).orderBy('guild_id').execute()).map(settingsOf);
   }
 
-  /** Saves a schedule; without `quiet`, a new one starts with the short note and an existing one keeps its choice. */
-  async saveSettings(s: Omit<GuildSettings, 'enabled' | 'quiet'> & { quiet?: QuietChoice }): Promise<void> {
+  /**
+   * Saves a schedule; without `quiet`, a new one starts with the short note and
+   * an existing one keeps its choice. The first save is the set-up time, kept
+   * through later changes, `off` and `set` again.
+   */
+  async saveSettings(s: Omit<GuildSettings, 'enabled' | 'quiet' | 'configuredAt'> & { quiet?: QuietChoice }): Promise<void> {
     const row = {
       guild_id: s.guildId,
       channel_id: s.channelId,
@@ -121,8 +128,9 @@ export class DigestStore {
       enabled: 1,
       updated_at: s.updatedAt,
       updated_by: s.updatedBy ?? null,
+      configured_at: s.updatedAt,
     };
-    const { guild_id: _, quiet, ...rest } = row;
+    const { guild_id: _, quiet, configured_at: __, ...rest } = row;
     const changes = s.quiet ? { ...rest, quiet } : rest;
     await this.db
       .insertInto('guild_settings')
@@ -163,6 +171,21 @@ export class DigestStore {
       .select((eb) => eb.fn.min(eb.fn.coalesce('scheduled_at', 'claimed_at')).as('at'))
       .where('guild_id', '=', guildId)
       .where('status', 'in', ['failed', 'skipped'])
+      .executeTakeFirst();
+    return row?.at == null ? undefined : Number(row.at);
+  }
+
+  /**
+   * When the server's first brief that was composed but never delivered was
+   * composed (a `/digest now` whose post failed, a post cut short by a crash),
+   * if any: like a failed scheduled brief, it widens the first posted brief's window.
+   */
+  async firstUndelivered(guildId: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('briefs')
+      .select((eb) => eb.fn.min('composed_at').as('at'))
+      .where('guild_id', '=', guildId)
+      .where('posted', '=', 0)
       .executeTakeFirst();
     return row?.at == null ? undefined : Number(row.at);
   }
@@ -353,14 +376,17 @@ export class DigestStore {
     await this.db.updateTable('briefs').set({ posted: 1 }).where('id', '=', id).execute();
   }
 
-  /** Nothing of the brief was posted: its quotes and documents go back to the pool for the next one. */
+  /**
+   * Nothing of the brief was posted: its quotes and documents go back to the
+   * pool for the next one. The brief itself stays, unposted, so the next
+   * brief's window still reaches back over what this one covered (see firstUndelivered).
+   */
   async release(id: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const unposted = await trx.selectFrom('briefs').select('id').where('id', '=', id).where('posted', '=', 0).executeTakeFirst();
       if (!unposted) return;
       await trx.deleteFrom('brief_quotes').where('brief_id', '=', id).execute();
       await trx.deleteFrom('brief_documents').where('brief_id', '=', id).execute();
-      await trx.deleteFrom('briefs').where('id', '=', id).execute();
     });
   }
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/index.js';
 import { startScheduler, STALE_CLAIM_MS, type Scheduler } from '../../src/digest/scheduler.js';
 import { briefNonce } from '../../src/digest/sender.js';
+import { sentenceHash } from '../../src/digest/brief.js';
 import { DigestService } from '../../src/digest/service.js';
 import { DigestStore, QUIET_SKIPPED } from '../../src/digest/store.js';
 import { Library } from '../../src/library.js';
@@ -258,6 +259,46 @@ describe.each(BACKENDS)('on %s', (kind) => {
       clock = Date.parse('2026-11-30T08:00:10Z');
       await p.scheduler.tick();
       expect(p.sender.posts[1]!.messages[0]).toContain('Nothing new since Sunday 29 November 2026');
+    });
+
+    it('GIVEN a /digest now that could not post THEN nothing it quoted is spent and its window is not lost: a later first brief quotes the same points', async () => {
+      const p = await boot();
+      await p.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC' });
+      // A schedule from before set-up times were recorded: only the undelivered brief can say where "new" starts.
+      await p.db.db.updateTable('guild_settings').set({ configured_at: null }).execute();
+      library = library.with({ add: [makeDoc('grain-memo', 'Russian wheat shipments to Pakistan through the Caspian corridor doubled this autumn.', { title: 'Grain memo', addedAt: '2026-11-27T20:00:00Z' })] });
+      const cited = (messages: readonly string[]) => [...messages.join('\n').matchAll(/`([^`\s]+#[^`\s]+)`/g)].map((m) => m[1]!);
+      p.sender.failWith = 50013;
+      clock = Date.parse('2026-11-28T07:00:00Z');
+      const failed = await p.service.postNow(GUILD, 'first');
+      expect(failed.outcome).toMatchObject({ ok: false, code: 50013 });
+      expect(cited(failed.messages)).toContain('grain-memo#p1.s1');
+      expect(await p.store.quoted(GUILD)).toEqual(new Set());
+      p.sender.failWith = undefined;
+      // More than 24 hours after the memo arrived, and no scheduled brief in between.
+      clock = Date.parse('2026-11-29T09:00:00Z');
+      const posted = await p.service.postNow(GUILD, 'second');
+      expect(posted.outcome).toMatchObject({ ok: true });
+      expect(cited(posted.messages)).toEqual(cited(failed.messages));
+      // Delivered, so now spent.
+      expect(await p.store.quoted(GUILD)).toContain(sentenceHash('Russian wheat shipments to Pakistan through the Caspian corridor doubled this autumn.'));
+    });
+
+    it('GIVEN a brief set up days before its first post (turned off, then on again) THEN that first brief covers everything since the set-up, not only the last 24 hours', async () => {
+      const p = await boot();
+      const setUp = clock;
+      await p.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC' });
+      await p.service.off(GUILD);
+      library = library.with({ add: [makeDoc('grain-memo', 'Russian wheat shipments to Pakistan through the Caspian corridor doubled this autumn.', { title: 'Grain memo', addedAt: '2026-11-27T20:00:00Z' })] });
+      clock = Date.parse('2026-11-29T07:00:00Z');
+      await p.service.set(GUILD, { channelId: CHANNEL, time: '08:00', timezone: 'UTC' });
+      expect(await p.store.settings(GUILD)).toMatchObject({ configuredAt: setUp, updatedAt: clock });
+      clock = Date.parse('2026-11-29T08:00:10Z');
+      await p.scheduler.tick();
+      const text = p.sender.posts[0]!.messages.join('\n');
+      expect(text).toContain('**New since Friday 27 November 2026:**');
+      expect(text).toContain('📄 Grain memo');
+      expect(text).toContain('`grain-memo#p1.s1`');
     });
 
     it('GIVEN a first brief that succeeds THEN it covers the last 24 hours; GIVEN briefs failing for ten days THEN the first posted one reaches back a week, no further', async () => {
