@@ -10,6 +10,9 @@ export const DEFAULT_TEAM_MEMORY_MB = 512;
 /** Following sources: each feed is checked this often (FEED_POLL_MINUTES), and a server follows at most this many (FEEDS_PER_SERVER). */
 export const DEFAULT_FEED_POLL_MINUTES = 30;
 export const DEFAULT_FEEDS_PER_SERVER = 25;
+/** Item records a feed no longer shows are kept this many days (FEED_ITEM_RETENTION_DAYS), at most this many per feed (FEED_ITEMS_KEPT). */
+export const DEFAULT_FEED_ITEM_RETENTION_DAYS = 90;
+export const DEFAULT_FEED_ITEMS_KEPT = 1000;
 
 /** A configuration problem, phrased for the operator: it always names the variable. */
 export class ConfigError extends Error {
@@ -56,6 +59,8 @@ const schema = z.object({
   TEAM_MEMORY_MB: optional(z.coerce.number({ error: 'must be a number of megabytes' }).int('must be a whole number of megabytes').min(16, 'must be at least 16').max(1024 * 1024, 'must be at most 1048576')),
   FEED_POLL_MINUTES: optional(z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(5, 'must be at least 5 (minutes)').max(1440, 'must be at most 1440 (a day)')),
   FEEDS_PER_SERVER: optional(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').max(1000, 'must be at most 1000')),
+  FEED_ITEM_RETENTION_DAYS: optional(z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 (day)').max(3650, 'must be at most 3650 (ten years)')),
+  FEED_ITEMS_KEPT: optional(z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(10, 'must be at least 10').max(100_000, 'must be at most 100000')),
   COOLDOWN_USER_BURST: optional(count),
   COOLDOWN_USER_PER_MINUTE: optional(count),
   COOLDOWN_GUILD_PER_MINUTE: optional(count),
@@ -88,7 +93,7 @@ export interface Config {
   /** Memory the servers' own libraries may hold together before the least recently used are unloaded. */
   teamMemoryMb: number;
   /** Following sources: how often each feed is checked, and how many one server may follow (0: none). */
-  feeds: { pollMinutes: number; perServer: number };
+  feeds: { pollMinutes: number; perServer: number; itemRetentionDays: number; itemsKept: number };
   /** Token buckets per user, per server and for autocomplete; 0 turns one off. */
   cooldowns: CooldownSettings;
 }
@@ -129,7 +134,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ingest: { maxBytes: e.INGEST_MAX_BYTES ?? 10 * 1024 * 1024, allowPrivateUrls: e.INGEST_ALLOW_PRIVATE_URLS === 'true' },
     health: e.HEALTH_PORT ? { port: e.HEALTH_PORT, host: e.HEALTH_HOST ?? '127.0.0.1' } : undefined,
     teamMemoryMb: e.TEAM_MEMORY_MB ?? DEFAULT_TEAM_MEMORY_MB,
-    feeds: { pollMinutes: e.FEED_POLL_MINUTES ?? DEFAULT_FEED_POLL_MINUTES, perServer: e.FEEDS_PER_SERVER ?? DEFAULT_FEEDS_PER_SERVER },
+    feeds: {
+      pollMinutes: e.FEED_POLL_MINUTES ?? DEFAULT_FEED_POLL_MINUTES,
+      perServer: e.FEEDS_PER_SERVER ?? DEFAULT_FEEDS_PER_SERVER,
+      itemRetentionDays: e.FEED_ITEM_RETENTION_DAYS ?? DEFAULT_FEED_ITEM_RETENTION_DAYS,
+      itemsKept: e.FEED_ITEMS_KEPT ?? DEFAULT_FEED_ITEMS_KEPT,
+    },
     cooldowns: {
       userBurst: e.COOLDOWN_USER_BURST ?? DEFAULT_COOLDOWNS.userBurst,
       userPerMinute: e.COOLDOWN_USER_PER_MINUTE ?? DEFAULT_COOLDOWNS.userPerMinute,

@@ -19,15 +19,18 @@ export function createFeedService(o: {
   owns?: (guildId: string | null) => boolean;
   /** False for the local console, which runs no poller. */
   polls?: boolean;
+  now?: () => number;
 }): FeedService {
   const { libraries } = o;
   return new FeedService({
     store: new FeedStore(o.database),
     ingestFor: async (guildId) => (guildId === null ? libraries.shared.ingest : (await libraries.server(guildId)).ingest),
     fetch: o.settings,
-    settings: o.feeds,
+    settings: { pollMinutes: o.feeds.pollMinutes, perServer: o.feeds.perServer },
+    itemRetention: { ms: o.feeds.itemRetentionDays * 86_400_000, perFeed: o.feeds.itemsKept },
     logger: o.logger,
     owns: o.owns,
     polls: o.polls,
+    now: o.now,
   });
 }

@@ -49,7 +49,7 @@ export interface FeedServiceOptions {
   settings: FeedSettings;
   logger?: Logger;
   now?: () => number;
-  /** How long, and how many, item records are kept once the feed stops showing them (default 90 days, 1,000 per feed). */
+  /** How long, and how many, item records are kept once the feed stops showing them (FEED_ITEM_RETENTION_DAYS, FEED_ITEMS_KEPT; default 90 days, 1,000 per feed). */
   itemRetention?: { ms: number; perFeed: number };
   /** False where nothing polls in the background (the local console): replies say how new items arrive instead. */
   polls?: boolean;

@@ -190,7 +190,7 @@ describe('documents in PostgreSQL, with each machine’s DATA_DIR a copy', () =>
       database: a.db,
       libraries: a.services!.libraries,
       settings: { dataDir: a.dataDir, maxBytes: 1024 * 1024, allowPrivateUrls: false, ...guarded },
-      feeds: { pollMinutes: 30, perServer: 3 },
+      feeds: { pollMinutes: 30, perServer: 3, itemRetentionDays: 90, itemsKept: 1000 },
     });
     site.publish({
       id: 'k1',

@@ -5,6 +5,8 @@ import { openDatabase, type Database, type DatabaseTarget } from '../../src/db/i
 import { MIGRATIONS } from '../../src/db/migrations.js';
 import { CLAIM_MS, FeedService, ITEM_RETENTION_MS, MAX_BACKOFF_MS, spreadFraction, type FeedServiceOptions } from '../../src/feeds/service.js';
 import { feedFromCli } from '../../src/feeds/cli.js';
+import { createFeedService } from '../../src/feeds/index.js';
+import { loadConfig } from '../../src/config.js';
 import { FeedStore } from '../../src/feeds/store.js';
 import type { IngestSettings } from '../../src/ingest/service.js';
 import { Library } from '../../src/library.js';
@@ -224,6 +226,36 @@ describe.each(BACKENDS)('following feeds (%s)', (kind) => {
 
       await svc.unfollow(A, feed.id);
       expect(await w.feeds.store.itemCount(feed.id)).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('GIVEN FEED_ITEM_RETENTION_DAYS and FEED_ITEMS_KEPT THEN the bot keeps item records that long and that many (defaults 90 days, 1,000)', async () => {
+    expect(loadConfig({}, '/srv').feeds).toMatchObject({ itemRetentionDays: 90, itemsKept: 1000 });
+    const feeds = createFeedService({
+      database: w.database,
+      libraries: w.libraries,
+      settings: { dataDir: dir, maxBytes: 10 * 1024 * 1024, ...guarded(), allowPrivateUrls: false },
+      feeds: loadConfig({ FEED_ITEM_RETENTION_DAYS: '7', FEED_ITEMS_KEPT: '10' }, '/srv').feeds,
+      now: () => w.clock.now,
+    });
+    const own = await startNewsSite('retention.test');
+    try {
+      own.publish(article('r1', 'Barley quotas in Atyrau', 'barley quotas', 20));
+      own.publish(article('r2', 'Melon exports from Khiva', 'melon exports', 21));
+      const { feed } = await feeds.follow(A, `${own.base}/rss.xml`, { addedBy: adder });
+      own.unpublish('r1');
+      w.clock.now += 6 * 24 * 60 * MINUTE;
+      own.publish(article('r3', 'Copper tolls at Termez', 'copper tolls', 22));
+      await feeds.pollDue({ force: true });
+      expect(await feeds.store.item(feed.id, 'steppe-r1')).toBeDefined();
+      // Gone for more than seven days: forgotten at the next full answer.
+      w.clock.now += 2 * 24 * 60 * MINUTE;
+      own.publish(article('r4', 'Salt levies in Aralsk', 'salt levies', 23));
+      await feeds.pollDue({ force: true });
+      expect(await feeds.store.item(feed.id, 'steppe-r1')).toBeUndefined();
+      expect(await feeds.store.item(feed.id, 'steppe-r2')).toBeDefined();
     } finally {
       await own.close();
     }

@@ -19,6 +19,9 @@ describe('ingest configuration', () => {
     [{ INGEST_MAX_BYTES: '10' }, 'INGEST_MAX_BYTES: must be at least 1024'],
     [{ INGEST_ALLOW_PRIVATE_URLS: 'yes' }, 'INGEST_ALLOW_PRIVATE_URLS: must be true or false'],
     [{ ANALYST_ROLE_ID: 'analysts' }, 'ANALYST_ROLE_ID: must be a Discord ID'],
+    [{ FEED_ITEM_RETENTION_DAYS: '0' }, 'FEED_ITEM_RETENTION_DAYS: must be at least 1 (day)'],
+    [{ FEED_ITEM_RETENTION_DAYS: 'a month' }, 'FEED_ITEM_RETENTION_DAYS: must be a number of days'],
+    [{ FEED_ITEMS_KEPT: '5' }, 'FEED_ITEMS_KEPT: must be at least 10'],
   ])('GIVEN %o THEN start-up stops with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env, '/srv')).toThrow(ConfigError);
     expect(() => loadConfig(env, '/srv')).toThrow(message);
