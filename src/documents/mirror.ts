@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, type Database, type DatabaseTarget, type Subscription } from '../db/index.js';
 import { removeFileDurably, writeFileAtomic } from '../ingest/atomic.js';
+import type { DataWatcher } from '../ingest/watch.js';
 import type { Logger } from '../log.js';
 import { guildOfPath, isBinaryDocumentPath, isDocumentPath, isIgnoredName, toDocPath } from './load.js';
 
@@ -79,6 +80,9 @@ async function listDocumentFiles(dataDir: string, rel = '', out: string[] = []):
  *   a NOTIFY; each process applies the rows past the last it saw to its folder
  *   (and the folder watcher to its libraries), after every reconnection too,
  *   so a process that lost its connection catches up rather than missing a change.
+ * - A file added, edited or deleted here by hand while running (the folder
+ *   watcher) is recorded by the same rules as at start-up; the manifest holds
+ *   what this process wrote or recorded itself, so its own writes never echo back.
  */
 export class DocumentMirror implements DocumentRecorder {
   private lastSeen = 0;
@@ -86,6 +90,8 @@ export class DocumentMirror implements DocumentRecorder {
   private subscription?: Subscription;
   private applying: Promise<void> = Promise.resolve();
   private followers = new Set<() => void>();
+  /** Hand changes the database could not take: tried again after the next notice or reconnection. */
+  private unrecorded = new Set<string>();
   /** Told which files a catch-up wrote or deleted (the folder watcher, so libraries follow at once). */
   onApplied?: (relPaths: string[]) => void;
 
@@ -174,10 +180,14 @@ export class DocumentMirror implements DocumentRecorder {
 
   /**
    * Follows changes made by other processes from now on (LISTEN/NOTIFY, with catch-up after every reconnection);
-   * `watcher` (the folder watcher) is told of each file written or deleted, so libraries follow at once.
+   * `watcher` (the folder watcher) is told of each file written or deleted, so libraries follow at once,
+   * and tells in turn of files changed here by hand, which are recorded in the database.
    */
-  follow(watcher?: { touch(relPaths: readonly string[]): void }): void {
-    if (watcher) this.onApplied = (paths) => watcher.touch(paths);
+  follow(watcher?: Pick<DataWatcher, 'touch' | 'recordWith'>): void {
+    if (watcher) {
+      this.onApplied = (paths) => watcher.touch(paths);
+      watcher.recordWith((paths) => this.recordLocal(paths));
+    }
     if (!this.database.subscribe || this.subscription) return;
     this.subscription = this.database.subscribe(DOCUMENTS_CHANNEL, {
       onNotify: () => void this.catchUp(),
@@ -208,10 +218,65 @@ export class DocumentMirror implements DocumentRecorder {
 
   /** Applies the changes past the last one seen, one pass at a time. */
   catchUp(): Promise<void> {
-    this.applying = this.applying.then(() => this.applyPending()).catch((err: unknown) => {
+    return this.serially(async () => {
+      await this.applyPending();
+      if (this.unrecorded.size) await this.recordPending([...this.unrecorded]);
+    });
+  }
+
+  /**
+   * Files the folder watcher saw change here (relative to DATA_DIR), recorded in the database as the
+   * start-up reconciliation would record them. Run in turn with applying other processes' changes, so
+   * a file half-way through being written for them is never taken for a hand edit; never rejects.
+   */
+  recordLocal(relPaths: readonly string[]): Promise<void> {
+    return this.serially(() => this.recordPending(relPaths));
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    this.applying = this.applying.then(work).catch((err: unknown) => {
       this.logger?.warn({ err: (err as Error)?.message }, 'could not read document changes; will retry on the next notice or reconnection');
     });
     return this.applying;
+  }
+
+  private async recordPending(relPaths: readonly string[]): Promise<void> {
+    let changed = false;
+    for (const rel of relPaths) {
+      try {
+        changed = (await this.recordOne(rel)) || changed;
+        this.unrecorded.delete(rel);
+      } catch (err) {
+        this.unrecorded.add(rel);
+        this.logger?.warn({ path: rel, err: (err as Error)?.message }, 'a file changed by hand could not be recorded in the database; will retry on reconnection');
+      }
+    }
+    if (changed) await this.saveManifest();
+  }
+
+  /** One file's hand change: true if the manifest changed. */
+  private async recordOne(rel: string): Promise<boolean> {
+    const file = path.join(this.dataDir, ...rel.split('/'));
+    const info = await stat(file).catch(() => undefined);
+    if (!info) {
+      const agreed = this.manifest.get(rel);
+      // Never agreed on, or deleted by this process itself (a forget, another process's delete): nothing to tell.
+      if (agreed === undefined) return false;
+      const there = await this.storedHash(rel);
+      if (there === agreed) await this.remove({ path: rel });
+      // Gone there too; or changed there since, and that newer change writes it back here.
+      else if (there === undefined) this.manifest.delete(rel);
+      return true;
+    }
+    if (!info.isFile() || info.size > this.maxBytes) return false;
+    const bytes = await readFile(file);
+    const hash = contentHash(rel, bytes);
+    // What this process wrote for another one, or recorded itself before writing (an /ingest).
+    if (this.manifest.get(rel) === hash) return false;
+    // Idempotent by hash: written by another tool on this folder (an operator's CLI) that recorded it already.
+    if ((await this.storedHash(rel)) === hash) this.manifest.set(rel, hash);
+    else await this.put({ path: rel, raw: toRaw(rel, bytes) });
+    return true;
   }
 
   private async applyPending(): Promise<void> {
@@ -297,6 +362,10 @@ export class DocumentMirror implements DocumentRecorder {
 
   private async fetch(rel: string): Promise<{ raw: string; hash: string } | undefined> {
     return this.database.db.selectFrom('documents').select(['raw', 'hash']).where('path', '=', rel).executeTakeFirst();
+  }
+
+  private async storedHash(rel: string): Promise<string | undefined> {
+    return (await this.database.db.selectFrom('documents').select('hash').where('path', '=', rel).executeTakeFirst())?.hash;
   }
 
   private async deletedElsewhere(rel: string, hash: string): Promise<boolean> {

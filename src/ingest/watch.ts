@@ -18,6 +18,12 @@ export interface DataWatcher {
    * file system to say so: the document mirror reports what it wrote for other processes.
    */
   touch(relPaths: readonly string[]): void;
+  /**
+   * Hands every batch of changed files to `record` as well (the document mirror, with a database, so a
+   * file changed here by hand reaches the system of record while running, not only at the next start).
+   * The libraries are updated meanwhile, not after: they never wait on the database.
+   */
+  recordWith(record: (relPaths: readonly string[]) => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -39,6 +45,7 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let record: ((relPaths: readonly string[]) => Promise<void>) | undefined;
 
   const watcher: FSWatcher = watch(dataDir, {
     ignoreInitial: true,
@@ -67,12 +74,14 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
   async function apply(): Promise<void> {
     const all = [...pending].sort();
     pending.clear();
+    const recorded = record?.(all);
     const byWriter = new Map<LibraryWriter, string[]>();
     for (const rel of all) {
       const writer = await writerFor(rel);
       if (writer) byWriter.set(writer, [...(byWriter.get(writer) ?? []), rel]);
     }
     for (const [writer, batch] of byWriter) await applyTo(writer, batch);
+    await recorded;
   }
 
   async function applyTo(writer: LibraryWriter, batch: string[]): Promise<void> {
@@ -133,6 +142,9 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
     },
     touch(relPaths) {
       for (const rel of relPaths) queue(rel);
+    },
+    recordWith(recorder) {
+      record = recorder;
     },
     async close() {
       clearTimeout(timer);

@@ -178,6 +178,34 @@ describe('documents in PostgreSQL, with each machine’s DATA_DIR a copy', () =>
     await until(() => onB.library().doc(added.doc.slug) === undefined, 'the document gone from B’s library');
   });
 
+  it('GIVEN two running machines THEN a file dropped, edited and deleted by hand in one’s folder reaches the other without a restart, recorded once each time', async () => {
+    const target: DatabaseTarget = { kind: 'postgres', url: await freshDatabase() };
+    const a = await machine(target, { serve: true });
+    const b = await machine(target, { serve: true, empty: true });
+    const rel = 'hand/termez-crossing.md';
+    const found = (m: Machine, query: string) => m.services!.manager.current().search(query, { limit: 5 }).hits.some((h) => h.point.doc === 'termez-crossing');
+    await mkdir(path.join(a.dataDir, 'hand'));
+    await writeFile(path.join(a.dataDir, rel), '# Termez crossing\n\nThe Amu Darya bridge at Termez reopened to lorries in October.\n');
+    await until(() => found(b, 'Amu Darya bridge reopened'), 'the dropped file searchable on B', 20_000);
+    expect(await read(b, rel)).toBe(await read(a, rel));
+    await writeFile(path.join(a.dataDir, rel), '# Termez crossing\n\nThe Amu Darya bridge at Termez closed again for repairs to its rail deck.\n');
+    await until(() => found(b, 'rail deck repairs'), 'the edit searchable on B', 20_000);
+    expect(await read(b, rel)).toBe(await read(a, rel));
+    await unlink(path.join(a.dataDir, rel));
+    await until(() => b.services!.manager.current().doc('termez-crossing') === undefined, 'the deletion applied on B', 20_000);
+    expect(existsSync(path.join(b.dataDir, rel))).toBe(false);
+    expect(await ownerOf(a.db, rel)).toBeUndefined();
+    // The other way, into a server's folder: by the time it reaches A, B's watcher has long since seen
+    // its own writes of the file above, so any echo of them would be a change before this one.
+    const back = `guilds/${GUILD}/b-note.md`;
+    await mkdir(path.join(b.dataDir, 'guilds', GUILD), { recursive: true });
+    await writeFile(path.join(b.dataDir, back), '# Note from B\n\nDropped into B’s folder for one server.\n');
+    await until(() => existsSync(path.join(a.dataDir, ...back.split('/'))), 'B’s hand-dropped file on A', 20_000);
+    expect(await ownerOf(a.db, back)).toBe(GUILD);
+    const changes = await a.db.db.selectFrom('document_changes').select(['path', 'op']).where('path', 'in', [rel, back]).orderBy('id').execute();
+    expect(changes.map((c) => `${c.op} ${c.path}`)).toEqual([`put ${rel}`, `put ${rel}`, `delete ${rel}`, `put ${back}`]);
+  });
+
   it('GIVEN a server following a feed on one machine THEN the articles it adds go through the database to that server on the other machine, and to no other server', async () => {
     const site = await startNewsSite();
     cleanup.push(() => site.close());
