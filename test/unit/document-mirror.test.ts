@@ -263,7 +263,7 @@ describe('documents in PostgreSQL, with each machine’s DATA_DIR a copy', () =>
 });
 
 describe('a database outage', () => {
-  it('GIVEN the database down THEN an ingest is refused with a clear message and nothing is written; once it is back, ingest works', async () => {
+  it('GIVEN the database down THEN an ingest is refused with a clear message and nothing is written, a file dropped by hand is served; once it is back, ingest works and the dropped file is recorded', async () => {
     const server = await startPostgresServer();
     cleanup.push(() => server.stop());
     const a = await machine({ kind: 'postgres', url: server.url }, { serve: true });
@@ -274,7 +274,12 @@ describe('a database outage', () => {
     // Searches keep answering from memory.
     expect(a.services!.manager.current().docs).toHaveLength(before);
     expect(a.services!.manager.current().search('wheat exports', { limit: 5 }).hits.length).toBeGreaterThan(0);
+    // A file dropped by hand meanwhile is served here at once, and recorded once the database is back.
+    await writeFile(path.join(a.dataDir, 'dropped-while-down.md'), '# Dropped while down\n\nThe operator saved this while the database was stopped.\n');
+    await until(() => a.services!.manager.current().doc('dropped-while-down') !== undefined, 'the dropped file served locally');
+    await a.services!.watcher!.flush();
     await server.start();
+    await until(async () => (await ownerOf(a.db, 'dropped-while-down.md').catch(() => undefined)) === '', 'the dropped file recorded after the outage', 20_000);
     const added = await a.services!.ingest.ingest(await note(a.dataDir, 'up.md', '# Outage memo\n\nWritten once the database was back.\n'));
     expect(added.status).toBe('added');
   });
