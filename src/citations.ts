@@ -7,7 +7,9 @@ export interface CitationParts {
 }
 
 export function formatCitation({ doc, paragraph, sentence }: CitationParts): string {
-  return sentence === undefined ? `${doc}#p${paragraph}` : `${doc}#p${paragraph}.s${sentence}`;
+  // join builds one flat string; a template literal leaves a chain of three or four string
+  // objects, and every point holds its citation for as long as it lives (the collector marks each).
+  return (sentence === undefined ? [doc, '#p', paragraph] : [doc, '#p', paragraph, '.s', sentence]).join('');
 }
 
 const CITATION = /^([a-z0-9][a-z0-9-]*)#p(\d{1,6})(?:\.s(\d{1,6}))?$/;

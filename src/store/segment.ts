@@ -54,7 +54,7 @@ const TERM_BITS = 2 ** 21;
  * base segment plus a small delta segment for documents added since.
  */
 export class Segment {
-  private stemsIndex: Map<string, number[]> | null = null;
+  private stemsIndex: StemIndex | null = null;
 
   constructor(readonly data: SegmentData) {
   }
@@ -171,33 +171,25 @@ export class Segment {
   }
 
   /** Terms with the same light stem (plural/possessive family). */
-  family(s: string): readonly number[] {
+  family(s: string): Iterable<number> {
     if (!this.stemsIndex) {
-      const index = new Map<string, number[]>();
-      this.data.terms.forEach((term, t) => {
-        const k = lightStem(term);
-        const list = index.get(k);
-        if (list) list.push(t);
-        else index.set(k, [t]);
-      });
-      this.stemsIndex = index;
+      const index = new StemIndex();
+      this.data.terms.forEach((term, t) => index.add(lightStem(term), t));
+      this.stemsIndex = index.seal();
     }
-    return this.stemsIndex.get(s) ?? [];
+    return this.stemsIndex.get(s);
   }
 
   /** Builds the stem index a slice at a time, yielding in between, so a large segment's costs no long pause. */
   async warm(pace: Pacer): Promise<void> {
     if (this.stemsIndex) return;
-    const index = new Map<string, number[]>();
+    const index = new StemIndex();
     const terms = this.data.terms;
     for (let t = 0; t < terms.length; t++) {
-      const k = lightStem(terms[t]!);
-      const list = index.get(k);
-      if (list) list.push(t);
-      else index.set(k, [t]);
+      index.add(lightStem(terms[t]!), t);
       if (t % 1000 === 999 && pace.due()) await pace.pause();
     }
-    this.stemsIndex ??= index;
+    this.stemsIndex ??= index.seal();
   }
 
   /** Term ids whose text starts with `prefix` (a contiguous range of the sorted terms). */
@@ -207,6 +199,47 @@ export class Segment {
     let end = lo;
     while (end < terms.length && terms[end]!.startsWith(prefix)) end++;
     return [lo, end];
+  }
+}
+
+const NO_TERMS: readonly number[] = [];
+
+/**
+ * Light stem → the term ids that have it. Most stems belong to one term, so
+ * the map holds that id itself; a stem several terms share holds ~g, group g
+ * of `members`. One map and two typed arrays rather than an array per stem:
+ * every server's delta segment held some three thousand small arrays, each one
+ * more object for each major garbage collection to mark.
+ */
+class StemIndex {
+  private readonly ids = new Map<string, number>();
+  private groups: number[][] = [];
+  private starts = new Int32Array(1);
+  private members = new Int32Array(0);
+
+  add(stem: string, term: number): void {
+    const known = this.ids.get(stem);
+    if (known === undefined) this.ids.set(stem, term);
+    else if (known >= 0) this.ids.set(stem, ~(this.groups.push([known, term]) - 1));
+    else this.groups[~known]!.push(term);
+  }
+
+  /** Packs the groups into typed arrays; no more `add` after. */
+  seal(): this {
+    const starts = new Int32Array(this.groups.length + 1);
+    this.groups.forEach((g, i) => (starts[i + 1] = starts[i]! + g.length));
+    const members = new Int32Array(starts[this.groups.length]!);
+    this.groups.forEach((g, i) => members.set(g, starts[i]!));
+    this.starts = starts;
+    this.members = members;
+    this.groups = [];
+    return this;
+  }
+
+  get(stem: string): Iterable<number> {
+    const found = this.ids.get(stem);
+    if (found === undefined) return NO_TERMS;
+    return found >= 0 ? [found] : this.members.subarray(this.starts[~found]!, this.starts[~found + 1]!);
   }
 }
 
