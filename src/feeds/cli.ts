@@ -89,7 +89,11 @@ export async function feedFromCli(sub: string | undefined, arg: string, feeds: F
         if (r.outcome === 'busy') return `#${r.feedId} ${r.title}: skipped: another process is checking it, or has just checked it`;
         return `#${r.feedId} ${r.title}: ${r.outcome === 'not-modified' ? 'unchanged' : `${r.newItems} new`}${added.length ? `; added ${added.map((i) => i.slug).join(', ')}` : ''}`;
       });
-      out({ checked: reports.map(reportJson) }, lines.length ? lines.join('\n') : o.force ? 'No feed is followed.' : 'No feed is due for a check (`--force` checks every feed now).');
+      // Paused feeds are never checked, even with --force: said, so an operator is not left wondering.
+      const paused = (await feeds.store.paused(o.guildId === null ? undefined : [o.guildId])).length;
+      if (paused) lines.push(`${paused} paused feed${paused === 1 ? '' : 's'} not checked: the bot is no longer in ${paused === 1 ? 'its server' : 'their servers'} (checks resume when it is invited back).`);
+      const none = o.force ? 'No feed is followed.' : 'No feed is due for a check (`--force` checks every feed now).';
+      out({ checked: reports.map(reportJson), paused }, lines.length ? lines.join('\n') : none);
       return;
     }
     default:

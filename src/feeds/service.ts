@@ -240,7 +240,7 @@ export class FeedService {
       // Held while its backfill is added, as a check holds it.
       claim: { owner: this.owner, until: now + CLAIM_MS },
     });
-    // Read now, so the next check is due within the interval, at the feed's own place in it.
+    // Just read: the next check falls within the interval, at the feed’s own place in it.
     const nextCheckAt = now + Math.round(this.intervalMs * spreadFraction(feed.id));
     await this.store.see(feed.id, parsed.items.slice(0, backfill), 'pending', now);
     await this.store.see(feed.id, parsed.items.slice(backfill), 'old', now);

@@ -366,6 +366,9 @@ describe.each(BACKENDS)('following feeds (%s)', (kind) => {
     const lines: string[] = [];
     await feedFromCli('list', '', w.feeds, { guildId: B, write: (t) => lines.push(t) });
     expect(lines.join('\n')).toContain(`paused since ${new Date(pausedAt).toISOString()} (the bot is not in this server`);
+    lines.length = 0;
+    await feedFromCli('poll', '', w.feeds, { guildId: B, force: true, write: (t) => lines.push(t) });
+    expect(lines).toEqual(['1 paused feed not checked: the bot is no longer in its server (checks resume when it is invited back).']);
     // Removed from A too while running (guildDelete), then invited back into B (guildCreate).
     expect(await w.feeds.leftServer(A)).toBe(1);
     expect(await w.feeds.pollDue({ force: true })).toHaveLength(1);
