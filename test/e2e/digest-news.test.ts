@@ -7,6 +7,7 @@ import { startDigest } from '../../src/discord/digest.js';
 import type { Scheduler } from '../../src/digest/scheduler.js';
 import { silentLogger } from '../../src/log.js';
 import { startIngestHarness, type IngestHarness } from '../helpers/ingest.js';
+import { registerCommands } from '../helpers/bot.js';
 import { expectSentSafely, shown } from '../helpers/replies.js';
 
 const MEMO = `# Gwadar port memo
@@ -67,6 +68,36 @@ describe('/digest now before and after /ingest', () => {
     const lines = third.content.split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^Nothing new since \w+day \d+ \w+ \d{4} · 2 documents, \d+ topics · `\/topics` to browse$/);
+  });
+
+  it('GIVEN /digest now into a channel the bot may not post in THEN nothing it would have said is spent or lost: the first brief that reaches the channel, two days later, quotes what it would have', async () => {
+    const clock = { now: Date.now() };
+    const timed = startDigest({ db, client: h.bot.client, libraryFor: async (guildId) => (await h.services.libraries.scope(guildId)).library(), logger: silentLogger, tickMs: 3_600_000, now: () => clock.now });
+    const usual = h.commandServices.digest;
+    h.commandServices.digest = timed.service;
+    try {
+      const team = h.fake.addGuild('Port desk');
+      await registerCommands(h.fake, team.guildId);
+      const inTeam = { guildId: team.guildId, channelId: team.channelId };
+      const memo = MEMO.replace('# Gwadar port memo', '# Gwadar berth memo').replace('fourteen metres', 'fifteen metres');
+      const added = shown(await h.fake.sendCommand('ingest', { file: { type: 11, value: h.fake.addAttachment('berth.md', memo, 'text/markdown').id } }, inTeam));
+      expect(added.content).toContain('Added **Gwadar berth memo**');
+      h.fake.forbidChannel(team.channelId);
+      await h.fake.sendCommand('digest', { channel: team.channelId, time: '08:00', timezone: 'UTC' }, { ...inTeam, subcommand: 'set' });
+      const failed = shown(await h.fake.sendCommand('digest', {}, { ...inTeam, subcommand: 'now' }));
+      expect(failed.content).toContain(`The brief was not posted in <#${team.channelId}>`);
+
+      h.fake.allowChannel(team.channelId);
+      clock.now += 2 * 86_400_000;
+      const posted = shown(await h.fake.sendCommand('digest', {}, { ...inTeam, subcommand: 'now' }));
+      expect(posted.content).toContain(`Posted the brief in <#${team.channelId}>`);
+      const brief = h.fake.messages.filter((m) => m.channel_id === team.channelId).map((m) => m.content).join('\n');
+      expect(brief).toContain('📄 Gwadar berth memo');
+      expect(citations(brief).some((c) => c.startsWith('gwadar-berth-memo#'))).toBe(true);
+    } finally {
+      h.commandServices.digest = usual;
+      await timed.scheduler.stop();
+    }
   });
 
   it('GIVEN /digest set with quiet:skip THEN /digest show names the choice, and leaving quiet out keeps it', async () => {
