@@ -9,9 +9,10 @@ import { code, escapeMarkdown } from './replies/markdown.js';
 import { Overlay, type Readable } from './store/overlay.js';
 import { PointList } from './store/point-list.js';
 import { InMemoryPointStore } from './store/point-store.js';
+import type { Segment } from './store/segment.js';
 import type { PointStore, SearchResult } from './store/types.js';
 import { summarize } from './summary/index.js';
-import { joinTopics } from './topics/join.js';
+import { joinTopics, type KeywordMatches } from './topics/join.js';
 import { buildTopics, findTopic, loadCuratedTopics } from './topics/build.js';
 import type { Doc, Point, SearchOptions, Topic } from './types.js';
 
@@ -49,6 +50,16 @@ interface TopicsHolder {
 
 /** Said instead of "no topics" while a cold start is still building them (searches already work). */
 export const TOPICS_PENDING = 'Topics are still being built for this library (a large library needs a few seconds more for them than for search, which already works). Please try again shortly.';
+
+/**
+ * The slow parts of indexing an addition, worked out elsewhere (a worker, see
+ * store/offthread.ts) over `pointsOf(add)` numbered from 0: its index segment
+ * and which of its sentences mention each topic keyword.
+ */
+export interface BuiltAddition {
+  segment: Segment;
+  matched: KeywordMatches;
+}
 
 export interface SourceEntry {
   doc: Doc;
@@ -142,7 +153,7 @@ export class Library {
    * A new snapshot with documents added (or replaced, by slug) and removed.
    * This one is untouched, so requests in flight keep a consistent view.
    */
-  with(changes: { add?: readonly Doc[]; remove?: readonly string[]; curated?: Record<string, string[]> }): Library {
+  with(changes: { add?: readonly Doc[]; remove?: readonly string[]; curated?: Record<string, string[]> }, built?: BuiltAddition): Library {
     const replaced = new Set([...(changes.remove ?? []), ...(changes.add ?? []).map((d) => d.slug)]);
     const docs = [...this.docs.filter((d) => !replaced.has(d.slug)), ...(changes.add ?? [])];
     const curated = changes.curated ?? this.curated;
@@ -152,7 +163,7 @@ export class Library {
     const gone = new Set(this.docs.filter((d) => replaced.has(d.slug)).map((d) => d.slug));
     const offset = this.memory.allPoints.length;
     const added = pointsOf(changes.add ?? []).map((p) => ({ ...p, id: p.id + offset }));
-    const store = this.memory.withChanges(added, [...gone]);
+    const store = this.memory.withChanges(added, [...gone], {}, built?.segment);
     // Pure additions to a library without tombstones: its live points are the store's, so share that array
     // and extend the per-document maps rather than regroup every point (a server's view of a large shared
     // library is built this way, once per server).
@@ -171,7 +182,7 @@ export class Library {
     // Topics keep their names until the next full build; removed documents leave them now and
     // added sentences join the topics whose keywords they mention.
     const kept = gone.size === 0 ? this.topics : withoutDocuments(this.topics, gone);
-    const topics = joinTopics(kept, added);
+    const topics = joinTopics(kept, added, built?.matched);
     const unchanged = gone.size === 0 && topics.every((t, i) => t === this.topics[i]);
     const topicsHolder = unchanged ? this.topicsHolder : undefined;
     // Summaries stay valid quotes unless their document went; the library-wide one is refreshed by the next full build.

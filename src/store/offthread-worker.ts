@@ -10,7 +10,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ParseInput } from '../documents/parse.js';
 import { DocAssembler, docMessages, type DocMessage } from './doc-messages.js';
 
-export type Job = { kind: 'parse'; path: string; ext: ParseInput['ext'] } | { kind: 'build'; curated?: Record<string, string[]>; topics: boolean };
+export type Job =
+  | { kind: 'parse'; path: string; ext: ParseInput['ext'] }
+  | { kind: 'build'; curated?: Record<string, string[]>; topics: boolean }
+  /** An addition to a large library: its index segment, and which of its sentences mention each topic keyword. */
+  | { kind: 'delta'; keywords: string[] };
 
 // This thread's priority only (Linux): on a small machine the main thread, answering users, wins the core.
 try {
@@ -30,6 +34,7 @@ port.on('message', async (message: { type: 'text'; chunk: string } | DocMessage 
   else {
     try {
       if (job.kind === 'parse') await parse();
+      else if (job.kind === 'delta') await delta();
       else await build();
     } catch (err) {
       port.postMessage({ type: 'error', name: (err as Error).name, message: (err as Error).message });
@@ -70,4 +75,17 @@ async function build(): Promise<void> {
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
   port.postMessage({ type: 'built', bytes: copy }, [copy.buffer]);
+}
+
+async function delta(): Promise<void> {
+  const [{ pointsOf }, { Segment }, { keywordMatches }] = await Promise.all([import('../points.js'), import('./segment.js'), import('../topics/join.js')]);
+  const { keywords } = job as Extract<Job, { kind: 'delta' }>;
+  // Numbered from 0, points and documents alike: the main thread moves them after its index's own (Segment.relocated).
+  const points = pointsOf(docs.docs);
+  const ordinals = new Map<string, number>();
+  for (const p of points) if (!ordinals.has(p.doc)) ordinals.set(p.doc, ordinals.size);
+  const { terms, ...arrays } = Segment.build(points, (slug) => ordinals.get(slug)!).data;
+  const matched = [...keywordMatches(points, keywords)].map(([k, list]): [string, Int32Array] => [k, Int32Array.from(list)]);
+  const transfer = [...Object.values(arrays), ...matched.map(([, list]) => list)].map((a) => a.buffer as ArrayBuffer);
+  port.postMessage({ type: 'delta', terms, arrays, matched }, transfer);
 }

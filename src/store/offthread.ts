@@ -7,13 +7,14 @@
  * and comes back in small messages, and the library is assembled from it here
  * in slices of a few milliseconds (libraryFromContent).
  */
-import { Library } from '../library.js';
+import { Library, type BuiltAddition } from '../library.js';
 import type { Logger } from '../log.js';
 import { pointsOf } from '../points.js';
 import type { Doc } from '../types.js';
 import { docMessages } from './doc-messages.js';
 import { primeSearchCode } from './prime.js';
 import { InMemoryPointStore } from './point-store.js';
+import { Segment, segmentData } from './segment.js';
 import { libraryFromContent } from './restore.js';
 import { decodeSnapshot } from './snapshot.js';
 import { OFF_THREAD_CHARS, postPaced, runJobOrHere } from './worker-job.js';
@@ -22,7 +23,8 @@ export { OFF_THREAD_CHARS } from './worker-job.js';
 
 let primed: Promise<void> | undefined;
 
-function characters(docs: readonly Doc[]): number {
+/** Characters of text in the documents' paragraphs. */
+export function characters(docs: readonly Doc[]): number {
   let n = 0;
   for (const d of docs) for (const p of d.paragraphs) n += p.text.length;
   return n;
@@ -56,27 +58,56 @@ export async function buildLibraryOffThread(docs: readonly Doc[], curated: Recor
 
 /**
  * An addition at least this fraction of the library's text is built with the
- * library from scratch in a worker rather than added to its index in this
- * thread: the rebuild then costs at most this many times the incremental
- * change, and none of it here.
+ * library from scratch in a worker rather than added to its index: the
+ * rebuild then costs at most this many times the incremental change, none of
+ * it in this thread, and gives the library fresh topics.
  */
 const REBUILD_SHARE = 1 / 8;
 
+/** Characters per indexed word, generously (with its space), to weigh a merge of delta segments against OFF_THREAD_CHARS. */
+const CHARS_PER_WORD = 8;
+
+/** Every keyword of the library's topics, once. */
+export function keywordsOf(library: Library): string[] {
+  return [...new Set(library.topics.flatMap((t) => t.keywords))];
+}
+
 /**
- * `library.with(changes)`, except that where the work is large it runs in a
- * worker: a rebuild from scratch of a large library (a small library that a
- * long document makes large, a change of curated topics), and a long document
- * added to a library it is a large share of (indexing it here would hold the
- * loop for seconds). Other changes to a large library stay incremental and
- * here: they cost the size of the change.
+ * The slow part of `library.with({ add })` on a large library, done in a
+ * worker: the added text's index segment and its topic keyword matches
+ * (about a second each for 10 MB in this thread). Undefined when the worker
+ * failed twice: Library.with then works them out itself.
+ */
+export async function additionOffThread(library: Library, add: readonly Doc[], logger?: Logger): Promise<BuiltAddition | undefined> {
+  return runJobOrHere<BuiltAddition | undefined>(
+    { kind: 'delta', keywords: keywordsOf(library) },
+    (post) => postPaced(add.flatMap((d) => [...docMessages(d)]), post),
+    () => (reply) => (reply.type === 'delta' ? { segment: new Segment(segmentData(reply.terms, reply.arrays)), matched: new Map(reply.matched.map(([k, list]) => [k, [...list]])) } : undefined),
+    () => undefined,
+    logger,
+  );
+}
+
+/**
+ * `library.with(changes)`, except that no large piece of it runs in this
+ * thread. A large library takes a change incrementally (it costs the size of
+ * the change): here when the added text is short, and with the added text
+ * indexed in a worker when it is long. A rebuild from scratch runs in a worker
+ * when the library is large: a small library that a long document makes
+ * large, a long document that is a large share of the library, a change of
+ * curated topics, and an addition that would merge large delta segments
+ * (which re-indexes them all).
  */
 export async function withChanges(library: Library, changes: Parameters<Library['with']>[0], logger?: Logger): Promise<Library> {
   if (!changes.add?.length && !changes.remove?.length && !changes.curated) return library.with(changes);
   const store = library.store;
   const added = characters(changes.add ?? []);
-  const incremental =
-    store instanceof InMemoryPointStore && store.segmented && !changes.curated && (added < OFF_THREAD_CHARS || added < REBUILD_SHARE * characters(library.docs));
-  if (incremental) return library.with(changes);
+  const segmented = store instanceof InMemoryPointStore && store.segmented && !changes.curated;
+  const largeMerge = segmented && (changes.add?.length ?? 0) > 0 && store.mergeWords * CHARS_PER_WORD >= OFF_THREAD_CHARS;
+  if (segmented && !largeMerge && (added < OFF_THREAD_CHARS || added < REBUILD_SHARE * characters(library.docs))) {
+    if (added < OFF_THREAD_CHARS) return library.with(changes);
+    return library.with(changes, await additionOffThread(library, changes.add!, logger));
+  }
   // The documents Library.with would rebuild from.
   const replaced = new Set([...(changes.remove ?? []), ...(changes.add ?? []).map((d) => d.slug)]);
   const docs = [...library.docs.filter((d) => !replaced.has(d.slug)), ...(changes.add ?? [])];

@@ -6,6 +6,7 @@ import { MAX_SENTENCE_CHARS } from '../text/segment.js';
 import type { Point, Range, SearchHit, SearchOptions, Suggestion } from '../types.js';
 import { INFLECTION, quotableLength, wordMatch } from './fuzzy.js';
 import { PointList } from './point-list.js';
+import type { Segment } from './segment.js';
 import { SegmentedIndex } from './segmented.js';
 import type { PointStore, SearchResult } from './types.js';
 
@@ -118,6 +119,11 @@ export class InMemoryPointStore implements PointStore {
     return this.index.removed.size > 0 ? this.livePoints().length : this.points.length;
   }
 
+  /** Words an addition would re-index here to merge the index's deltas (0 when it would not merge them). */
+  get mergeWords(): number {
+    return this.segmented ? this.index.mergeWords : 0;
+  }
+
   get vocabulary(): Lexical {
     return this.index.lexicon;
   }
@@ -138,9 +144,9 @@ export class InMemoryPointStore implements PointStore {
    * carry ids from `allPoints.length` on. It shares this store's index and
    * adds a small segment, so the cost is that of the change.
    */
-  withChanges(added: readonly Point[], removeSlugs: readonly string[], options: StoreOptions = {}): InMemoryPointStore {
+  withChanges(added: readonly Point[], removeSlugs: readonly string[], options: StoreOptions = {}, built?: Segment): InMemoryPointStore {
     if (!this.segmented) throw new Error('withChanges needs a segmented store; rebuild small libraries instead');
-    const index = this.index.withChanges(added, removeSlugs);
+    const index = this.index.withChanges(added, removeSlugs, built);
     return new InMemoryPointStore(index.points, { ...options, index });
   }
 

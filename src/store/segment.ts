@@ -143,6 +143,23 @@ export class Segment {
     return this.data.sentenceIds.length;
   }
 
+  /**
+   * This segment with its point ids moved up by `ids` and its document
+   * ordinals by `ordinals`: a segment built elsewhere (a worker) over points
+   * and documents numbered from 0 takes its place after an index's own.
+   * Only the three per-sentence arrays are copied; terms, postings and the
+   * typo index are shared.
+   */
+  relocated(ids: number, ordinals: number): Segment {
+    const shift = (from: Int32Array, by: number) => {
+      const out = new Int32Array(from.length);
+      for (let i = 0; i < from.length; i++) out[i] = from[i]! + by;
+      return out;
+    };
+    const d = this.data;
+    return new Segment(segmentData(d.terms, { ...d, sentenceIds: shift(d.sentenceIds, ids), sentencePara: shift(d.sentencePara, ids), sentenceDoc: shift(d.sentenceDoc, ordinals) }));
+  }
+
   df(term: string): number {
     const t = this.termId(term);
     return t < 0 ? 0 : this.data.postStart[t + 1]! - this.data.postStart[t]!;

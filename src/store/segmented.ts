@@ -241,7 +241,7 @@ export class SegmentedIndex {
    * points carry ids continuing this index's (`points.length` onwards). This
    * index is untouched.
    */
-  withChanges(added: readonly Point[], removeSlugs: readonly string[]): SegmentedIndex {
+  withChanges(added: readonly Point[], removeSlugs: readonly string[], built?: Segment): SegmentedIndex {
     const slugs = [...this.docSlugs];
     const removed = new Set(this.removed);
     const gone = new Set(removeSlugs);
@@ -256,7 +256,8 @@ export class SegmentedIndex {
       }
     }
     let segments = [...this.segments];
-    if (added.length > 0) segments.push(Segment.build(added, (slug) => ordinals.get(slug)!));
+    // A segment built elsewhere over the same points numbers them, and their documents, from 0.
+    if (added.length > 0) segments.push(built ? built.relocated(this.points.length, this.docSlugs.length) : Segment.build(added, (slug) => ordinals.get(slug)!));
     const points = this.points.concat(added);
     const merge = segments.length > 1 + MAX_DELTAS;
     if (merge) {
@@ -288,6 +289,15 @@ export class SegmentedIndex {
     }
     const index = new SegmentedIndex(points, segments, slugs, removed, new Map(), layout);
     return new SegmentedIndex(points, segments, slugs, removed, index.removedFrequencies(), layout);
+  }
+
+  /**
+   * Words the delta segments hold when one more addition would merge them
+   * (0 otherwise): what that merge would re-index, in this thread.
+   */
+  get mergeWords(): number {
+    if (this.segments.length + 1 <= 1 + MAX_DELTAS) return 0;
+    return this.segments.slice(1).reduce((n, seg) => n + seg.data.tokens.length, 0);
   }
 
   /** Per term: how many sentences of removed documents contain it (they still sit in postings). */

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { DocumentError } from '../documents/errors.js';
 import type { Logger } from '../log.js';
 import type { DocMessage } from './doc-messages.js';
+import type { SegmentData } from './segment.js';
 import type { Job } from './offthread-worker.js';
 import { pacer } from './pace.js';
 
@@ -21,7 +22,12 @@ function workerUrl(): URL {
   return pathToFileURL(path.join(path.dirname(here), name));
 }
 
-export type Reply = DocMessage | { type: 'parsed'; slugPinned: boolean } | { type: 'built'; bytes: Uint8Array } | { type: 'error'; name: string; message: string };
+export type Reply =
+  | DocMessage
+  | { type: 'parsed'; slugPinned: boolean }
+  | { type: 'built'; bytes: Uint8Array }
+  | { type: 'delta'; terms: string[]; arrays: Omit<SegmentData, 'terms'>; matched: [string, Int32Array][] }
+  | { type: 'error'; name: string; message: string };
 
 /**
  * The worker itself failed (it crashed, ran out of memory, or was killed)
@@ -32,7 +38,7 @@ export class WorkerFailure extends Error {
 }
 
 /** Test seam: called with each worker as it starts (attempt 1, then 2 on a retry), so a test can kill it mid-job. */
-export const workerHooks: { started?: (worker: Worker, attempt: number) => void } = {};
+export const workerHooks: { started?: (worker: Worker, attempt: number, job: Job) => void } = {};
 
 /**
  * Runs one job in a worker: `send` posts its input (yielding between
@@ -91,7 +97,7 @@ function attempt<T>(job: Job, send: (post: (message: unknown) => void) => Promis
     });
     worker.once('error', (err) => settle(() => reject(new WorkerFailure(`library worker failed: ${err.message}`, { cause: err }))));
     worker.once('exit', (code) => settle(() => reject(new WorkerFailure(`library worker stopped (exit code ${code}) before it answered`))));
-    workerHooks.started?.(worker, n);
+    workerHooks.started?.(worker, n, job);
     send((message) => {
       // Posting to a worker that has exited throws nothing; the exit handler has settled the job already.
       if (!settled) worker.postMessage(message);

@@ -103,7 +103,7 @@ export class Libraries implements LibraryScopes {
     const server = new ServerLibrary(guildId, this.manager, docs, settings, logger);
     await server.ingest.init();
     // Derived now, so the cost is paid once here and counted against the budget.
-    server.library();
+    await server.ready();
     this.servers.set(guildId, server);
     this.evict(server);
     logger?.debug({ guildId, documents: docs.length, ms: Math.round(performance.now() - started) }, 'server library loaded');

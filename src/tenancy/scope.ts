@@ -3,7 +3,9 @@ import { IngestService, type IngestSettings, type LibraryWriter } from '../inges
 import type { LibraryChanges } from '../ingest/manager.js';
 import { uniqueSlug } from '../ingest/slugs.js';
 import type { Library } from '../library.js';
-import { withChanges } from '../store/offthread.js';
+import type { BuiltAddition } from '../library.js';
+import { additionOffThread, characters, keywordsOf, OFF_THREAD_CHARS, withChanges } from '../store/offthread.js';
+import { InMemoryPointStore } from '../store/point-store.js';
 import type { Logger } from '../log.js';
 import type { Doc } from '../types.js';
 
@@ -48,6 +50,10 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
   private base: Library | undefined;
   private basePending = false;
   private view: Library | undefined;
+  /** The own documents' index segment and topic keyword matches, built in a worker, for as long as `own` is this list. */
+  private prepared: { own: readonly Doc[]; built: BuiltAddition | undefined } | undefined;
+  /** A view being derived in the background (own documents too long to index in this thread). */
+  private deriving: Promise<void> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private inFlight = 0;
   /** Characters of the own documents' text, counted when they change: the budget asks on every load. */
@@ -67,8 +73,31 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
   library(): Library {
     const base = this.shared.current();
     // Topics that arrive after a cold start's early hand-over are joined with this server's documents too.
-    if (!this.view || base !== this.base || (this.basePending && !base.topicsPending)) this.derive(base);
+    if (!this.view || base !== this.base || (this.basePending && !base.topicsPending)) {
+      // Own documents too long to index in this thread: the view is derived in the background, and
+      // until it is ready requests read the previous one (the shared library as it was seconds ago).
+      if (this.view && characters(this.own) >= OFF_THREAD_CHARS) this.deriveInBackground();
+      else this.derive(base);
+    }
     return this.view!;
+  }
+
+  /** The view once any derivation running in the background has finished (tests, tools). */
+  async settled(): Promise<Library> {
+    for (;;) {
+      const view = this.library();
+      if (!this.deriving) return view;
+      await this.deriving;
+    }
+  }
+
+  /** The view, derived (in a worker when the server's own documents are long): call before first use. */
+  async ready(): Promise<Library> {
+    if (!this.view && characters(this.own) >= OFF_THREAD_CHARS) {
+      const base = this.shared.current();
+      this.adopt(base, await this.viewOf(base, this.claimSlugs(base)));
+    }
+    return this.library();
   }
 
   current(): Library {
@@ -97,12 +126,53 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
   }
 
   private derive(base: Library): void {
+    const own = this.claimSlugs(base);
+    this.adopt(base, own.length ? base.with({ add: own }, this.prepared && sameDocs(this.prepared.own, own) ? this.prepared.built : undefined) : base);
+  }
+
+  /** The server's documents, renamed where a shared document now has the same slug (kept as `own`). */
+  private claimSlugs(base: Library): Doc[] {
     this.own = yieldSharedSlugs(this.own, base, (from, to) =>
       this.logger?.warn({ guildId: this.guildId, slug: from, renamed: to }, 'a shared document took this slug; the server’s document was renamed'),
     );
-    this.view = this.own.length ? base.with({ add: this.own }) : base;
+    return this.own;
+  }
+
+  private adopt(base: Library, view: Library): void {
+    this.view = view;
     this.base = base;
     this.basePending = base.topicsPending;
+  }
+
+  /**
+   * `base` with `own` added, no long piece of it in this thread: a large base
+   * takes the own documents' segment built in a worker (once per list of own
+   * documents, then reused for every later base); a small one is rebuilt
+   * with them in a worker (see withChanges).
+   */
+  private async viewOf(base: Library, own: readonly Doc[]): Promise<Library> {
+    if (own.length === 0) return base;
+    if (!(base.store instanceof InMemoryPointStore && base.store.segmented)) return withChanges(base, { add: own }, this.logger);
+    // Made again when the own documents change, or the shared topics have keywords it has not matched (a rebuild renamed them).
+    const keywords = keywordsOf(base);
+    if (!this.prepared || !sameDocs(this.prepared.own, own) || !keywords.every((k) => this.prepared!.built?.matched.has(k))) {
+      this.prepared = { own, built: await additionOffThread(base, own, this.logger) };
+    }
+    return base.with({ add: own }, this.prepared.built);
+  }
+
+  private deriveInBackground(): void {
+    this.deriving ??= (async () => {
+      const base = this.shared.current();
+      const own = this.claimSlugs(base);
+      const view = await this.viewOf(base, own);
+      // A change of the server's own documents meanwhile made its own view: this one is out of date.
+      if (this.own === own) this.adopt(base, view);
+    })()
+      .catch((err: unknown) => this.logger?.error({ err, guildId: this.guildId }, 'could not derive the server’s view of the shared library; serving the previous one'))
+      .finally(() => {
+        this.deriving = undefined;
+      });
   }
 
   /** Changes run one at a time, each on the view current when it starts (see LibraryManager). */
@@ -121,7 +191,7 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
         this.ownChars = undefined;
         // An addition extends the view; a removal derives it again from the shared library, since
         // removing from the view itself would copy the shared points into a list of live ones.
-        if (removes) this.derive(this.base!);
+        if (removes) this.adopt(this.base!, await this.viewOf(this.base!, this.own));
         // A long addition to a small shared library is built in a worker (see withChanges).
         else this.view = await withChanges(current, { add }, this.logger);
         return this.view!;
@@ -133,6 +203,11 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
     this.queue = result.catch(() => {});
     return result;
   }
+}
+
+/** The same documents in the same order (a prepared segment numbers their points in that order). */
+function sameDocs(a: readonly Doc[], b: readonly Doc[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** The server's documents, renamed where a shared document now has the same slug: shared slugs win. */

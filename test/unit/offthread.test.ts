@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDocumentFile } from '../../src/documents/load.js';
 import { parseDocumentDetailed } from '../../src/documents/parse.js';
 import { Library } from '../../src/library.js';
@@ -9,6 +9,7 @@ import { parseDocumentOffThread } from '../../src/documents/parse-offthread.js';
 import { buildLibraryOffThread, OFF_THREAD_CHARS, withChanges } from '../../src/store/offthread.js';
 import { InMemoryPointStore } from '../../src/store/point-store.js';
 import { seededRandom } from '../../src/random.js';
+import { workerHooks } from '../../src/store/worker-job.js';
 import { makeDoc } from '../helpers/docs.js';
 
 const WORDS = ['grain', 'corridor', 'minister', 'Pakistan', 'tariffs', 'pipeline', 'harvest', 'summit', 'delegation', 'exports', 'Astana', 'leather', 'customs', 'insurance', 'shipments', 'copper', 'fertiliser', 'railway'];
@@ -102,5 +103,52 @@ describe('GIVEN a document long enough to be parsed and indexed in a worker', ()
     const added = makeDoc('short', 'Copper tariffs were left for the summit.');
     const next = await withChanges(small, { add: [added] });
     expect(next.points.map((p) => p.citation)).toEqual(small.with({ add: [added] }).points.map((p) => p.citation));
+  });
+});
+
+describe('GIVEN a large library and a long document that is a small share of it', () => {
+  // The library holds more than eight times the document's text, so the document is added to its index, not rebuilt with it.
+  const doc = parseDocumentDetailed({ path: 'long-report.txt', raw: `Long report\n\n${prose(OFF_THREAD_CHARS * 1.05, 7)}\n`, ext: '.txt' }).doc;
+  const briefs = Array.from({ length: 90 }, (_, i) => makeDoc(`brief-${i}`, prose(25_000, 100 + i)));
+  const jobs: string[] = [];
+  let large: Library;
+  beforeAll(async () => {
+    // Curated topics, so the document has topics to join (made-up prose names none of its own).
+    large = await buildLibraryOffThread(briefs, { 'Grain trade': ['grain', 'harvest'], Metals: ['copper', 'leather'], Transport: ['railway', 'pipeline'] });
+    workerHooks.started = (_worker, _attempt, job) => void jobs.push(job.kind);
+  });
+  afterAll(() => {
+    workerHooks.started = undefined;
+  });
+  const topics = (library: Library) => library.topics.map((t) => `${t.name}: ${t.points.map((p) => p.citation).join(' ')}`);
+
+  it('THEN its index segment and topic matches are built in a worker, the loop turns, and the library equals one changed in this thread', async () => {
+    expect((large.store as InMemoryPointStore).segmented).toBe(true);
+    jobs.length = 0;
+    let turns = 0;
+    const timer = setInterval(() => turns++, 1);
+    const next = await withChanges(large, { add: [doc] });
+    clearInterval(timer);
+    expect(jobs).toEqual(['delta']);
+    expect(turns).toBeGreaterThanOrEqual(3);
+    const here = large.with({ add: [doc] });
+    expect(next.points.map((p) => `${p.id} ${p.citation}`)).toEqual(here.points.map((p) => `${p.id} ${p.citation}`));
+    for (const q of ['grain exports astana', 'copper tarifs', 'pipeline harvest summit', 'railway 3-1']) expect(citations(next, q), q).toEqual(citations(here, q));
+    expect(topics(next)).toEqual(topics(here));
+    expect(next.topicsFor('long-report').length).toBeGreaterThan(0);
+    expect(next.quote('long-report#p2.s1').point.text).toBe(here.quote('long-report#p2.s1').point.text);
+  });
+
+  it('THEN an addition that would merge the long delta with others re-indexes them in a worker, and answers as a library built from scratch', async () => {
+    let library = await withChanges(large, { add: [doc] });
+    // Five more deltas fill the index's quota; the sixth addition merges them all.
+    for (let i = 0; i < 6; i++) {
+      const small = makeDoc(`note-${i}`, `Note ${i}. The delegation discussed copper and railway tariffs ${i} times.`);
+      jobs.length = 0;
+      library = await withChanges(library, { add: [small] });
+      expect(jobs, `addition ${i}`).toEqual(i < 5 ? [] : ['build']);
+    }
+    const rebuilt = new Library(library.docs, library.curated);
+    for (const q of ['grain exports astana', 'copper railway tariffs', 'delegation discussed']) expect(citations(library, q), q).toEqual(citations(rebuilt, q));
   });
 });

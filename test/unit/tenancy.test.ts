@@ -10,6 +10,8 @@ import { seededRandom } from '../../src/random.js';
 import { documentChoices } from '../../src/interactions/autocomplete.js';
 import { FULL_SCAN_LIMIT } from '../../src/store/point-store.js';
 import { Libraries } from '../../src/tenancy/libraries.js';
+import { characters, OFF_THREAD_CHARS } from '../../src/store/offthread.js';
+import { workerHooks } from '../../src/store/worker-job.js';
 import { settleLegacyIngested } from '../../src/tenancy/legacy.js';
 
 const A = '111111111111111111';
@@ -228,6 +230,49 @@ describe('a server’s view reads the shared library in place', () => {
       }
       expect(shared.docs.some((d) => d.guild)).toBe(false);
     }
+  });
+});
+
+describe('a server whose own documents are long', () => {
+  afterEach(() => {
+    workerHooks.started = undefined;
+  });
+
+  it('GIVEN over 256 KB of its own text THEN its view is derived with that text indexed in a worker, once: each change of the shared library reuses it, and the view answers as a rebuild', async () => {
+    for (let i = 0; i < 40; i++) await put(`shared/doc-${i}.md`, generated(6, i + 1, `Shared ${i}`));
+    // About 1.3 × 256 KB of the server's own text, in one document.
+    await put(`guilds/${A}/long-own.md`, generated(2_000, 900, 'Long own'));
+    const jobs: string[] = [];
+    workerHooks.started = (_worker, _attempt, job) => void jobs.push(job.kind);
+    const libraries = await librariesOver();
+    const server = await libraries.server(A);
+    expect(characters(server.documents)).toBeGreaterThan(OFF_THREAD_CHARS);
+    expect(jobs.filter((k) => k === 'delta')).toHaveLength(1);
+    const answers = async (view: Library) => {
+      const whole = new Library([...libraries.manager.current().docs, ...view.docs.filter((d) => d.guild)]);
+      expect(view.docs.map((d) => d.slug).sort()).toEqual(whole.docs.map((d) => d.slug).sort());
+      for (const query of ['zinc copper', 'Long own', 'wheat lentil barley', 'treaty envoy']) {
+        const answer = (lib: Library) => lib.search(query, { limit: 5 }).hits.map((h) => `${h.point.citation} ${h.score.toFixed(6)}`);
+        expect(answer(view), query).toEqual(answer(whole));
+      }
+      expect(view.quote('long-own#p7.s2').point.text).toBe(whole.quote('long-own#p7.s2').point.text);
+    };
+    await answers(server.library());
+    // The operator adds to and removes from the shared library: the view follows, without indexing the long text again.
+    await libraries.manager.add([(await loadDocuments(dir)).docs.find((d) => d.slug === 'doc-3')!].map((d) => ({ ...d, slug: 'doc-3-again', path: 'shared/doc-3-again.md' })));
+    const afterAdd = await server.settled();
+    expect(afterAdd.doc('doc-3-again')).toBeDefined();
+    await answers(afterAdd);
+    await libraries.manager.remove(['doc-5']);
+    const afterRemove = await server.settled();
+    expect(afterRemove.doc('doc-5')).toBeUndefined();
+    await answers(afterRemove);
+    expect(jobs.filter((k) => k === 'delta')).toHaveLength(1);
+    // Forgetting another of its documents derives the view again from the same long text's segment: not indexed again.
+    const short = await server.ingest.ingest({ ...(await attachment('short.txt', generated(2, 77, 'Short own'))), title: 'Short own', addedBy: { id: 'u', name: 'u' } });
+    await server.ingest.forget(short.doc.slug);
+    expect(jobs.filter((k) => k === 'delta')).toHaveLength(1);
+    await answers(await server.settled());
   });
 });
 
