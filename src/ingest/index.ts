@@ -4,7 +4,7 @@ import { changedSinceSnapshot } from '../documents/verbatim.js';
 import { Libraries } from '../tenancy/libraries.js';
 import { LibraryManager } from './manager.js';
 import type { IngestService, IngestSettings } from './service.js';
-import { watchDataDir, type DataWatcher } from './watch.js';
+import { applyFileChanges, watchDataDir, type DataWatcher } from './watch.js';
 
 export { IngestRefusal } from './errors.js';
 export { LibraryManager } from './manager.js';
@@ -32,17 +32,23 @@ export async function startLibraryServices(
   const ingest = libraries.shared.ingest;
   await ingest.init();
   const watcher = opts.watch ? watchDataDir(settings.dataDir, (rel) => libraries.writerFor(rel), { logger: opts.logger, maxBytes: settings.maxBytes }) : undefined;
-  // A snapshot that looked fresh may hold words its files no longer have (an edit that kept the mtime):
-  // those documents are read again, in the background, as if the watcher had seen them change.
-  if (watcher) {
-    void changedSinceSnapshot(library.docs).then(
-      (paths) => {
-        if (paths.length === 0) return;
-        opts.logger?.warn({ paths: paths.slice(0, 20), count: paths.length }, 'documents changed since the index snapshot was built; reading them again');
-        watcher.touch(paths);
-      },
-      (err: unknown) => opts.logger?.warn({ err }, 'could not check documents against the index snapshot'),
-    );
+  // A snapshot that looked fresh may hold words its files no longer have (an edit that kept the mtime): those
+  // documents are read again. The bot does it in the background, as if its watcher had seen them change; the
+  // console and the CLI, with no watcher, before their first answer, so none of them quotes the snapshot's words.
+  const changed = changedSinceSnapshot(library.docs).then(
+    (paths) => {
+      if (paths.length) opts.logger?.warn({ paths: paths.slice(0, 20), count: paths.length }, 'documents changed since the index snapshot was built; reading them again');
+      return paths;
+    },
+    (err: unknown) => {
+      opts.logger?.warn({ err }, 'could not check documents against the index snapshot');
+      return [];
+    },
+  );
+  if (watcher) void changed.then((paths) => watcher.touch(paths));
+  else {
+    const paths = await changed;
+    if (paths.length) await applyFileChanges(settings.dataDir, manager, paths, { logger: opts.logger, maxBytes: settings.maxBytes });
   }
   return { libraries, manager, ingest, watcher };
 }

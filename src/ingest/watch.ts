@@ -84,57 +84,7 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
     await recorded;
   }
 
-  async function applyTo(writer: LibraryWriter, batch: string[]): Promise<void> {
-    await writer
-      .exclusive(async (library, commit) => {
-        const add: Doc[] = [];
-        const remove: string[] = [];
-        const taken = new Set(library.docs.map((d) => d.slug));
-        for (const rel of batch) {
-          const old = library.docs.find((d) => d.path === rel);
-          if (!existsSync(path.join(dataDir, ...rel.split('/')))) {
-            if (old) remove.push(old.slug);
-            continue;
-          }
-          try {
-            const parsed = await loadDocumentFile(dataDir, rel, { maxBytes: opts.maxBytes });
-            if (old) taken.delete(old.slug);
-            const wanted = old && !parsed.slugPinned ? old.slug : parsed.doc.slug;
-            const slug = uniqueSlug(wanted, (s) => taken.has(s));
-            taken.add(slug);
-            const guild = guildOfPath(rel);
-            const doc = { ...parsed.doc, slug, ...(guild ? { guild } : {}) };
-            // The ingest service's own writes arrive here too, already in the library.
-            if (old && sameDoc(old, doc)) continue;
-            const original = sameContent(doc, [...library.docs, ...add]);
-            if (original) {
-              // The copy a restart would keep stays: usually the one already served, unless the
-              // new file is the older (copied with its modification time kept).
-              const originalMs = modifiedMsOf(original) ?? (await stat(path.join(dataDir, ...original.path.split('/'))).catch(() => undefined))?.mtimeMs;
-              const newMs = modifiedMsOf(parsed.doc);
-              const stays = keptCopy(original, doc, (d) => (d === doc ? newMs : d === original ? originalMs : undefined));
-              if (stays === original) {
-                opts.logger?.warn({ path: rel, reason: duplicateReason(original) }, 'document skipped');
-                if (old) remove.push(old.slug);
-                continue;
-              }
-              opts.logger?.warn({ path: original.path, reason: duplicateReason(doc) }, 'document skipped');
-              const pendingAt = add.indexOf(original);
-              if (pendingAt >= 0) add.splice(pendingAt, 1);
-              else remove.push(original.slug);
-            }
-            if (old && old.slug !== slug) remove.push(old.slug);
-            add.push(doc);
-          } catch (err) {
-            if (!(err instanceof DocumentError)) throw err;
-            opts.logger?.warn({ path: rel, reason: err.message }, 'document skipped');
-          }
-        }
-        await commit({ add, remove });
-        if (add.length || remove.length) opts.logger?.info({ added: add.map((d) => d.slug), removed: remove }, 'data folder changed; library updated');
-      })
-      .catch((err) => opts.logger?.error({ err }, 'applying data folder changes failed'));
-  }
+  const applyTo = (writer: LibraryWriter, batch: string[]) => applyFileChanges(dataDir, writer, batch, opts);
 
   return {
     async flush() {
@@ -152,4 +102,61 @@ export function watchDataDir(dataDir: string, writerFor: WriterFor, opts: { logg
       await running;
     },
   };
+}
+
+/**
+ * Reads these files (relative to DATA_DIR) again into the library `writer`
+ * changes, as one update: a file that is gone takes its document with it, an
+ * edited one replaces it, one the library already holds as it reads is left.
+ */
+export async function applyFileChanges(dataDir: string, writer: LibraryWriter, batch: readonly string[], opts: { logger?: Logger; maxBytes?: number } = {}): Promise<void> {
+  await writer
+    .exclusive(async (library, commit) => {
+      const add: Doc[] = [];
+      const remove: string[] = [];
+      const taken = new Set(library.docs.map((d) => d.slug));
+      for (const rel of batch) {
+        const old = library.docs.find((d) => d.path === rel);
+        if (!existsSync(path.join(dataDir, ...rel.split('/')))) {
+          if (old) remove.push(old.slug);
+          continue;
+        }
+        try {
+          const parsed = await loadDocumentFile(dataDir, rel, { maxBytes: opts.maxBytes });
+          if (old) taken.delete(old.slug);
+          const wanted = old && !parsed.slugPinned ? old.slug : parsed.doc.slug;
+          const slug = uniqueSlug(wanted, (s) => taken.has(s));
+          taken.add(slug);
+          const guild = guildOfPath(rel);
+          const doc = { ...parsed.doc, slug, ...(guild ? { guild } : {}) };
+          // The ingest service's own writes arrive here too, already in the library.
+          if (old && sameDoc(old, doc)) continue;
+          const original = sameContent(doc, [...library.docs, ...add]);
+          if (original) {
+            // The copy a restart would keep stays: usually the one already served, unless the
+            // new file is the older (copied with its modification time kept).
+            const originalMs = modifiedMsOf(original) ?? (await stat(path.join(dataDir, ...original.path.split('/'))).catch(() => undefined))?.mtimeMs;
+            const newMs = modifiedMsOf(parsed.doc);
+            const stays = keptCopy(original, doc, (d) => (d === doc ? newMs : d === original ? originalMs : undefined));
+            if (stays === original) {
+              opts.logger?.warn({ path: rel, reason: duplicateReason(original) }, 'document skipped');
+              if (old) remove.push(old.slug);
+              continue;
+            }
+            opts.logger?.warn({ path: original.path, reason: duplicateReason(doc) }, 'document skipped');
+            const pendingAt = add.indexOf(original);
+            if (pendingAt >= 0) add.splice(pendingAt, 1);
+            else remove.push(original.slug);
+          }
+          if (old && old.slug !== slug) remove.push(old.slug);
+          add.push(doc);
+        } catch (err) {
+          if (!(err instanceof DocumentError)) throw err;
+          opts.logger?.warn({ path: rel, reason: err.message }, 'document skipped');
+        }
+      }
+      await commit({ add, remove });
+      if (add.length || remove.length) opts.logger?.info({ added: add.map((d) => d.slug), removed: remove }, 'data folder changed; library updated');
+    })
+    .catch((err) => opts.logger?.error({ err }, 'applying data folder changes failed'));
 }

@@ -76,7 +76,7 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
     if (!this.view || base !== this.base || (this.basePending && !base.topicsPending)) {
       // Own documents too long to index in this thread: the view is derived in the background, and
       // until it is ready requests read the previous one (the shared library as it was seconds ago).
-      if (this.view && characters(this.own) >= OFF_THREAD_CHARS) this.deriveInBackground();
+      if (this.view && this.ownText() >= OFF_THREAD_CHARS) this.deriveInBackground();
       else this.derive(base);
     }
     return this.view!;
@@ -93,7 +93,7 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
 
   /** The view, derived (in a worker when the server's own documents are long): call before first use. */
   async ready(): Promise<Library> {
-    if (!this.view && characters(this.own) >= OFF_THREAD_CHARS) {
+    if (!this.view && this.ownText() >= OFF_THREAD_CHARS) {
       const base = this.shared.current();
       this.adopt(base, await this.viewOf(base, this.claimSlugs(base)));
     }
@@ -117,12 +117,13 @@ export class ServerLibrary implements LibraryScope, LibraryWriter {
   /** What holding this view costs beyond the shared library, in bytes (an estimate the memory budget uses). */
   footprint(): number {
     if (this.own.length === 0 || !this.view) return 0;
-    if (this.ownChars === undefined) {
-      let chars = 0;
-      for (const d of this.own) for (const p of d.paragraphs) chars += p.text.length * 2;
-      this.ownChars = chars;
-    }
-    return this.view.docs.length * BYTES_PER_VIEW_DOC + this.ownChars * BYTES_PER_OWN_CHAR;
+    return this.view.docs.length * BYTES_PER_VIEW_DOC + this.ownText() * 2 * BYTES_PER_OWN_CHAR;
+  }
+
+  /** Characters of the own documents' text (counted once per change of them). */
+  private ownText(): number {
+    this.ownChars ??= characters(this.own);
+    return this.ownChars;
   }
 
   private derive(base: Library): void {
