@@ -104,20 +104,13 @@ export class FeedStore {
     this.db = database.db;
   }
 
-  async add(f: {
-    guildId: string | null;
-    url: string;
-    title: string;
-    siteUrl?: string;
-    tags: string[];
-    addedBy: string;
-    at: number;
-    nextCheckAt: number;
-    etag?: string;
-    lastModified?: string;
-    /** Claimed from the start (see `claim`): the new feed's backfill is its first check. */
-    claim?: { owner: string; until: number };
-  }): Promise<Feed> {
+  async add(
+    f: Pick<Feed, 'guildId' | 'url' | 'title' | 'siteUrl' | 'tags' | 'addedBy' | 'nextCheckAt' | 'etag' | 'lastModified'> & {
+      at: number;
+      /** Claimed from the start (see `claim`): the new feed's backfill is its first check. */
+      claim?: { owner: string; until: number };
+    },
+  ): Promise<Feed> {
     const row = await this.db
       .insertInto('feeds')
       .values({

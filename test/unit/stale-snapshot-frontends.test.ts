@@ -7,7 +7,6 @@
  * snapshot, as /quote already did.
  */
 import { execFile } from 'node:child_process';
-import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,38 +17,24 @@ import { loadCommands } from '../../src/interactions/registry.js';
 import { silentLogger } from '../../src/log.js';
 import { openLibrary } from '../../src/store/build.js';
 import { isolatedEnv, REPO } from '../helpers/bot.js';
-import { syntheticDocs, writeCorpus } from '../helpers/corpus.js';
-import { makeDoc } from '../helpers/docs.js';
+import { SAID, staleSnapshotLibrary, type StaleSnapshotLibrary } from '../helpers/stale-snapshot.js';
 
-const STAMP = 1_790_000_000;
-const SAID = 'The minister said Pakistan must liberate itself from the yoke of debt.';
 const run = promisify(execFile);
 
+let stale: StaleSnapshotLibrary;
 let dir: string;
-let file: string;
-let original: string;
 let commands: Map<string, CommandModule>;
 
 beforeAll(async () => {
-  dir = await writeCorpus([
-    ...syntheticDocs(60),
-    makeDoc('yoke', `${SAID} Some fruit and leather exports reached the market.\nThe second paragraph stays as it was.`, { title: 'Yoke' }),
-  ]);
-  file = path.join(dir, 'yoke.txt');
-  original = await readFile(file, 'utf8');
+  stale = await staleSnapshotLibrary();
+  dir = stale.dir;
   commands = await loadCommands();
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => stale.remove());
 beforeEach(async () => {
   // A snapshot built from the original text, as a previous run left it; then the file is edited behind its back.
-  await writeFile(file, original);
-  await utimes(file, STAMP, STAMP);
-  await rm(path.join(dir, '.dossier'), { recursive: true, force: true });
-  await openLibrary(dir, { inProcess: true });
-  const text = await readFile(file, 'utf8');
-  await writeFile(file, text.replace('must liberate itself', 'must NOT love itself'));
-  await utimes(file, STAMP, STAMP);
-  expect((await stat(file)).mtimeMs).toBe(STAMP * 1000);
+  await stale.reset();
+  await stale.editKeepingStamp('must liberate itself', 'must NOT love itself');
 });
 
 describe('GIVEN a saved index that looks fresh but whose file was edited (same length, same mtime)', () => {

@@ -1,5 +1,4 @@
-import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSession } from '../../src/console/session.js';
 import { startLibraryServices } from '../../src/ingest/index.js';
@@ -8,44 +7,26 @@ import type { CommandModule } from '../../src/interactions/command.js';
 import type { Library } from '../../src/library.js';
 import { silentLogger } from '../../src/log.js';
 import { openLibrary } from '../../src/store/build.js';
-import { makeDoc } from '../helpers/docs.js';
-import { syntheticDocs, writeCorpus } from '../helpers/corpus.js';
+import { SAID, staleSnapshotLibrary, type StaleSnapshotLibrary } from '../helpers/stale-snapshot.js';
 
-const STAMP = 1_790_000_000;
-const SAID = 'The minister said Pakistan must liberate itself from the yoke of debt.';
-
+let stale: StaleSnapshotLibrary;
 let dir: string;
-let file: string;
-let original: string;
 let commands: Map<string, CommandModule>;
 const messages: string[] = [];
 const logger = { info: (_o: object, m: string) => messages.push(m), warn: (_o: object, m: string) => messages.push(m), error: () => {}, debug: () => {} } as never;
+const editKeepingStamp = (from: string, to: string) => stale.editKeepingStamp(from, to);
 
 beforeAll(async () => {
-  dir = await writeCorpus([...syntheticDocs(60), makeDoc('yoke', `${SAID} Some fruit and leather exports reached the market.\nThe second paragraph stays as it was.`, { title: 'Yoke' })]);
-  file = path.join(dir, 'yoke.txt');
-  original = await readFile(file, 'utf8');
+  stale = await staleSnapshotLibrary();
+  dir = stale.dir;
   commands = await loadCommands();
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => stale.remove());
 beforeEach(async () => {
   // A snapshot built from the original text, as a previous run of the bot left it.
-  await writeFile(file, original);
-  // Whole seconds, so the stamp can be put back exactly after an edit.
-  await utimes(file, STAMP, STAMP);
-  await rm(path.join(dir, '.dossier'), { recursive: true, force: true });
-  await openLibrary(dir, { inProcess: true });
+  await stale.reset();
   messages.length = 0;
 });
-
-/** Edits the file behind the snapshot's back: same length, modification time put back, so the snapshot still looks fresh. */
-async function editKeepingStamp(from: string, to: string): Promise<void> {
-  const text = await readFile(file, 'utf8');
-  expect(to.length).toBe(from.length);
-  await writeFile(file, text.replace(from, to));
-  await utimes(file, STAMP, STAMP);
-  expect((await stat(file)).mtimeMs).toBe(STAMP * 1000);
-}
 
 async function quote(library: Library, citation: string, context?: number) {
   const session = createSession(() => ({ guildId: null, library: () => library }) as never, commands, silentLogger);
@@ -92,7 +73,7 @@ describe('GIVEN an index snapshot that still looks fresh but whose file was edit
 
   it('THEN a file that is gone is not quoted from the snapshot either', async () => {
     const library = await openLibrary(dir, { inProcess: true, logger });
-    await rm(file);
+    await rm(stale.file);
     const reply = await quote(library, 'yoke#p1.s1');
     expect(reply.ephemeral).toBe(true);
     expect(reply.content).toMatch(/gone or can no longer be read/);
