@@ -207,7 +207,7 @@ export function modifiedMsOf(doc: Doc): number | undefined {
  * restart keeps the copy that was being served. `modifiedMs` is for a document
  * whose file was read before this process (restored from a snapshot).
  */
-export function keptCopy(a: Doc, b: Doc, modifiedMs: (doc: Doc) => number | undefined = (d) => modifiedAt.get(d)): Doc {
+export function keptCopy(a: Doc, b: Doc, modifiedMs: (doc: Doc) => number | undefined = modifiedMsOf): Doc {
   const ingested = Number(b.meta.addedAt !== undefined) - Number(a.meta.addedAt !== undefined);
   if (ingested !== 0) return ingested < 0 ? a : b;
   const ma = modifiedMs(a);

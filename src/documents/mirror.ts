@@ -25,7 +25,7 @@ function fileBytes(rel: string, raw: string): Buffer {
 }
 
 /** SHA-256 of a file's bytes (of a text file's text as it decodes, which is what the database keeps of it). */
-function contentHash(rel: string, bytes: Buffer): string {
+function fileHash(rel: string, bytes: Buffer): string {
   return sha256(isBinaryDocumentPath(rel) ? bytes : bytes.toString('utf8'));
 }
 
@@ -124,7 +124,7 @@ export class DocumentMirror implements DocumentRecorder {
         oversized.add(rel);
         continue;
       }
-      local.set(rel, { hash: contentHash(rel, await readFile(file)) });
+      local.set(rel, { hash: fileHash(rel, await readFile(file)) });
     }
     counts.oversized = oversized.size;
     // Taken before the changes are read, so nothing that lands meanwhile is skipped later.
@@ -270,7 +270,7 @@ export class DocumentMirror implements DocumentRecorder {
     }
     if (!info.isFile() || info.size > this.maxBytes) return false;
     const bytes = await readFile(file);
-    const hash = contentHash(rel, bytes);
+    const hash = fileHash(rel, bytes);
     // What this process wrote for another one, or recorded itself before writing (an /ingest).
     if (this.manifest.get(rel) === hash) return false;
     // Idempotent by hash: written by another tool on this folder (an operator's CLI) that recorded it already.
@@ -310,7 +310,7 @@ export class DocumentMirror implements DocumentRecorder {
 
   async put(doc: { path: string; raw: string }): Promise<void> {
     const rel = toDocPath(doc.path);
-    const hash = contentHash(rel, fileBytes(rel, doc.raw));
+    const hash = fileHash(rel, fileBytes(rel, doc.raw));
     const owner = guildOfPath(rel) ?? '';
     const now = Date.now();
     await this.write(async (tx) => {
@@ -380,7 +380,7 @@ export class DocumentMirror implements DocumentRecorder {
 
   private async localHash(rel: string): Promise<string | undefined> {
     try {
-      return contentHash(rel, await readFile(path.join(this.dataDir, ...rel.split('/'))));
+      return fileHash(rel, await readFile(path.join(this.dataDir, ...rel.split('/'))));
     } catch {
       return undefined;
     }
